@@ -1,0 +1,121 @@
+# dexcheck — build, test, demo, bench, fuzz, install.
+#
+#   make            the library and the dexcheck tool (build/release/)
+#   make demo       install missing packages, build, run the main job on examples/
+#   make test       install missing packages, build, run the whole suite twice: as built and
+#                   under AddressSanitizer + UndefinedBehaviorSanitizer; ends "N passed, N failed"
+#   make bench      benchmarks (figures as ratios against a baseline measured in the same run)
+#   make fuzz       run every libFuzzer target for FUZZ_SECONDS each (clang)
+#   make install    PREFIX=/usr/local DESTDIR=  binary, man page, rules
+#
+# VARIANT=release|san|fuzz selects the build folder and flags; the top-level targets recurse.
+
+VARIANT ?= release
+B := build/$(VARIANT)
+PREFIX ?= /usr/local
+DESTDIR ?=
+FUZZ_SECONDS ?= 60
+
+PKGS := icu-uc icu-i18n sqlite3 xlsxwriter
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+DEFS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DDX_SOURCE_ROOT='"$(CURDIR)"'
+ifeq ($(VARIANT),san)
+  CC ?= cc
+  OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+  LDOPT := -fsanitize=address,undefined
+else ifeq ($(VARIANT),fuzz)
+  CC := clang
+  OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+  LDOPT := -fsanitize=fuzzer,address,undefined
+else
+  OPT := -O2 -g
+  LDOPT :=
+endif
+CFLAGS_ALL = $(DEFS) $(WARN) $(OPT) -Iinclude -Isrc/lib $(PKG_CFLAGS) $(CFLAGS)
+
+LIB_SRC := $(sort $(wildcard src/lib/*.c))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+REPLAY_BIN := $(FUZZ_NAMES:%=$(B)/tests/replay_%)
+
+.PHONY: all lib test test-run check-variant demo demo-run bench bench-run fuzz fuzz-run \
+        install clean deps docs
+
+all: $(B)/dexcheck
+
+lib: $(B)/libdexcheck.a
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(B)/libdexcheck.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/dexcheck: $(CLI_OBJ) $(B)/libdexcheck.a
+	$(CC) $(OPT) $(LDOPT) -o $@ $(CLI_OBJ) $(B)/libdexcheck.a $(PKG_LIBS) $(LDFLAGS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libdexcheck.a tests/unit/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(B)/libdexcheck.a $(PKG_LIBS) $(CMOCKA_LIBS) $(LDOPT)
+
+# A fuzz target linked with a plain main() that replays saved inputs: make test runs these.
+$(B)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(B)/libdexcheck.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< tests/fuzz/replay_main.c $(B)/libdexcheck.a $(PKG_LIBS) $(LDOPT)
+
+$(B)/fuzz_%: tests/fuzz/fuzz_%.c $(B)/libdexcheck.a
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libdexcheck.a $(PKG_LIBS) $(LDOPT) -lstdc++
+
+deps:
+	@scripts/install-deps.sh
+
+# The suite: as built, then under the sanitizers; one closing line for both.
+test: deps
+	@$(MAKE) --no-print-directory VARIANT=release check-variant
+	@$(MAKE) --no-print-directory VARIANT=san check-variant
+	@tests/run.sh --summary build/release build/san
+
+check-variant: $(B)/dexcheck $(UNIT_BIN) $(REPLAY_BIN)
+	@tests/run.sh $(B)
+
+demo: deps
+	@$(MAKE) --no-print-directory VARIANT=release all
+	@scripts/demo.sh build/release/dexcheck
+
+bench: deps
+	@$(MAKE) --no-print-directory VARIANT=release all
+	@scripts/bench.sh build/release
+
+fuzz: deps
+	@$(MAKE) --no-print-directory VARIANT=fuzz fuzz-run
+
+fuzz-run: $(FUZZ_NAMES:%=$(B)/fuzz_%)
+	@scripts/fuzz.sh $(B) $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+docs: docs/errors.md
+
+docs/errors.md: include/dexcheck/status.h scripts/gen-errors.sh
+	scripts/gen-errors.sh > $@
+
+install: $(B)/dexcheck
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	           $(DESTDIR)$(PREFIX)/share/dexcheck/rules
+	install -m 755 $(B)/dexcheck $(DESTDIR)$(PREFIX)/bin/dexcheck
+	install -m 644 docs/dexcheck.1 $(DESTDIR)$(PREFIX)/share/man/man1/dexcheck.1
+	cp -R rules/. $(DESTDIR)$(PREFIX)/share/dexcheck/rules/
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
