@@ -19,6 +19,13 @@ enum {
     DX_EXIT_INTERNAL = 70  /* internal error */
 };
 
+/* help.c: the short usage; a command's help (NULL: the overview), -1 if unknown; whether a
+ * command exists; what capability brings a command not built yet (NULL when built). */
+void dx_cli_usage(FILE *out);
+int dx_cli_help(FILE *out, const char *command);
+int dx_cli_command_known(const char *name);
+const char *dx_cli_command_arrives(const char *name);
+
 /* One subcommand: argv[0] is the subcommand's name. Returns an exit status. */
 typedef int (*dx_cli_command_fn)(int argc, char **argv);
 

@@ -1,0 +1,253 @@
+/*
+ * help.c — the help texts of the dexcheck tool: the short usage, the overview (`dexcheck
+ * --help`) and one page per subcommand (`dexcheck CMD --help`), from one table.
+ *
+ * The table is also where the tool learns which subcommands exist and which of them are not
+ * built yet (`arrives`: the capability that brings the command). A command that is not built
+ * still has its full help, so the documented interface (product.md §3, docs/dexcheck.1) can be
+ * read and reviewed before the code behind it exists. Keep the texts in step with the man page.
+ * Lines stay within 80 columns; each option has one line of explanation.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* One subcommand's help page. */
+typedef struct help_page {
+    const char *name;
+    const char *summary;  /* one line for the overview */
+    const char *synopsis; /* "usage:" lines, each ending in '\n' */
+    const char *description;
+    const char *options; /* NULL when the command has none */
+    const char *exits;   /* the exit statuses that this command uses */
+    const char *arrives; /* NULL when available; else what brings it, for the error message */
+} help_page;
+
+/* The store option, shared by every command that reads or writes the store. */
+#define OPT_DB "  --db FILE           the store (default: $DEXCHECK_DB, else ./dexcheck.db)\n"
+
+#define EXIT_USAGE "  2   usage error\n"
+#define EXIT_TAIL "  5   storage or output error\n  70  internal error\n"
+
+static const help_page pages[] = {
+    {"screen", "screen records against the lists and rules; write the audit outputs",
+     "usage: dexcheck screen [OPTIONS] [FOLDER | FILE...]\n",
+     "Reads the input records (a folder of CSV files recognised by name, default the\n"
+     "current folder), screens every name against the imported lists, evaluates the\n"
+     "rules, decides each deemed export and writes the outputs. A bad row never stops\n"
+     "a screen: it is reported, and the subjects it concerns get needs_review.\n",
+     "  -o, --output FILE   write the Excel audit workbook (.xlsx)\n"
+     "  --json FILE         write one JSON object per result ('-' = standard output)\n"
+     "  --csv FILE          write the same keys as CSV columns\n"
+     "  --as-of DATE        decide as of DATE (YYYY-MM-DD; default: today)\n"
+     "  --home-country CC   where releases happen if a project has no location (JP)\n"
+     OPT_DB
+     "  --rules DIR         the rule folder (default: the shipped rules)\n"
+     "  --threshold X       name-match score (0-1) from which a list entry is a hit\n"
+     "  --exhaustive        compare every name with every list entry (slow, thorough)\n"
+     "  --encoding ENC      the encoding of the record files (default: auto)\n",
+     "  0   done, nothing needs attention\n"
+     "  1   done, at least one result needs attention\n" EXIT_USAGE
+     "  3   an input file could not be read at all\n"
+     "  4   rule error\n" EXIT_TAIL,
+     "deemed-export screening arrives with the rules engine"},
+    {"search", "search the imported lists for a name",
+     "usage: dexcheck search [OPTIONS] NAME\n",
+     "Prints the list entries that score at or above the threshold for NAME, best\n"
+     "first, with the explanation of each score.\n",
+     "  --country CC        a country linked with the name (nationality, address)\n"
+     "  --dob DATE          date (or year) of birth to compare with the entries'\n"
+     "  --threshold X       lowest score shown (0-1)\n"
+     "  --limit N           show at most N entries\n"
+     "  --exhaustive        score every list entry, not only the likely candidates\n"
+     "  --json              print {\"query\": ..., \"matches\": [...]}\n" OPT_DB,
+     "  0   the search ran, whether or not anything matched\n" EXIT_USAGE EXIT_TAIL,
+     "name search arrives with the name screening engine"},
+    {"match", "score a pair of names and explain the score",
+     "usage: dexcheck match [OPTIONS] NAME1 NAME2\n"
+     "       dexcheck match [OPTIONS] --pairs FILE.csv\n",
+     "Scores how well two names match (0-1) and explains the score; with --pairs,\n"
+     "one line per pair of the file, in order.\n",
+     "  --schema KIND       person or organization (default: person)\n"
+     "  --algorithm ALG     default, or ofac (the OFAC Sanctions List Search score)\n"
+     "  --threshold X       score (0-1) from which the names match\n"
+     "  --pairs FILE.csv    score every row (columns name1, name2, optional schema)\n"
+     "  --json              print one object per pair: name1, name2, score, match,\n"
+     "                      explanation\n",
+     "  0   the match ran, whether or not the names matched\n" EXIT_USAGE
+     "  3   the pairs file could not be read\n" EXIT_TAIL,
+     "name matching arrives with the name screening engine"},
+    {"lists", "import, show, compare and download restricted-party lists",
+     "usage: dexcheck lists import [--format FMT] [--db FILE] FILE...\n"
+     "       dexcheck lists status [--db FILE]\n"
+     "       dexcheck lists diff [--db FILE] LIST [OLD NEW]\n"
+     "       dexcheck lists update [--base-url URL] [--db FILE]\n",
+     "import: brings lists and control data (official published formats) into the\n"
+     "store with their provenance. status: what is loaded, with entry counts. diff:\n"
+     "entries added, removed or changed between two versions of LIST (default: the\n"
+     "two latest). update: downloads the official files, then imports them.\n",
+     "  --format FMT        read FILE as format FMT instead of recognising it\n"
+     "  --base-url URL      download from URL instead of the official servers\n" OPT_DB,
+     "  0   done\n" EXIT_USAGE
+     "  3   a file could not be read, recognised or downloaded\n" EXIT_TAIL,
+     "list handling arrives with list import"},
+    {"rules", "compile rule files and run their tests",
+     "usage: dexcheck rules check [PATH...]\n"
+     "       dexcheck rules test [PATH...]\n",
+     "check: compiles the rule files (default: the shipped rules) and reports every\n"
+     "error as file:line:column. test: runs the rule test files.\n",
+     "  PATH                a rule file or folder (default: the shipped rules)\n",
+     "  0   every rule compiles (check) / every test passes (test)\n" EXIT_USAGE
+     "  4   a rule error, or a rule test failed\n"
+     "  70  internal error\n",
+     "rule checking arrives with the rules engine"},
+    {"records", "validate input records without screening",
+     "usage: dexcheck records check [--encoding ENC] [--quiet] [--max-issues N]\n"
+     "                              FOLDER|FILE...\n",
+     "Reads the record files as a screen would, without screening. Prints each file\n"
+     "with its encoding and row counts (read = accepted + rejected), then every\n"
+     "problem as path:line:col (col = the spreadsheet column number), then totals.\n"
+     "A folder means the record files in it, recognised by name.\n"
+     "Encodings: utf-8, utf-16le, utf-16be, cp932 (shift_jis), euc-jp, gb18030,\n"
+     "cp1252, latin-1, auto (detect: the default).\n",
+     "  --encoding ENC      read every file in encoding ENC instead of detecting it\n"
+     "  --quiet             print only the problems and the totals line\n"
+     "  --max-issues N      stop printing after N problems (they are still counted)\n",
+     "  0   every row was accepted\n"
+     "  2   usage error\n"
+     "  3   a row was rejected, or a file could not be read\n"
+     "  70  internal error\n",
+     NULL},
+    {"review", "record reviewers' dispositions from a reviewed workbook",
+     "usage: dexcheck review import [--db FILE] FILE\n",
+     "Reads the dispositions (true_match, false_positive, escalated,\n"
+     "cleared_with_licence) from the reviewed audit workbook, or from a CSV with the\n"
+     "columns finding_id, disposition, reviewer, date, note, license_id, and records\n"
+     "them in the store. If any row is rejected, nothing is imported.\n",
+     OPT_DB,
+     "  0   every disposition was recorded\n" EXIT_USAGE
+     "  3   a row was rejected (nothing imported) or the file could not be read\n"
+     EXIT_TAIL,
+     "dispositions arrive with the audit trail"},
+    {"rescreen", "screen stored subjects against new and changed list entries",
+     "usage: dexcheck rescreen [OPTIONS]\n",
+     "Screens the subjects in the store against the list entries added or changed\n"
+     "since their last screening, and reports only what is new.\n",
+     "  -o, --output FILE   write the Excel audit workbook (.xlsx)\n"
+     "  --json FILE         write one JSON object per result ('-' = standard output)\n"
+     "  --csv FILE          write the same keys as CSV columns\n"
+     "  --as-of DATE        decide as of DATE (YYYY-MM-DD; default: today)\n" OPT_DB,
+     "  0   done, nothing needs attention\n"
+     "  1   done, at least one new result needs attention\n" EXIT_USAGE
+     "  4   rule error\n" EXIT_TAIL,
+     "rescreening arrives with the audit trail"},
+    {"runs", "list past runs",
+     "usage: dexcheck runs [--db FILE]\n",
+     "Lists the runs recorded in the store: id, date, as-of date, inputs, counts.\n",
+     OPT_DB, "  0   done\n" EXIT_USAGE EXIT_TAIL, "the run log arrives with the audit trail"},
+    {"history", "show every result and disposition for one subject",
+     "usage: dexcheck history [--db FILE] SUBJECT_ID\n",
+     "Shows every result and disposition for one subject (a person_id or visitor_id)\n"
+     "across all runs.\n",
+     OPT_DB, "  0   done\n" EXIT_USAGE EXIT_TAIL, "subject history arrives with the audit trail"},
+    {"help", "show the help of dexcheck or of one command",
+     "usage: dexcheck help [COMMAND]\n", "Same as 'dexcheck --help' or 'dexcheck COMMAND --help'.\n",
+     NULL, "  0   done\n  2   unknown command\n", NULL},
+};
+
+#define PAGE_COUNT (sizeof pages / sizeof pages[0])
+
+static const char environment[] =
+    "environment:\n"
+    "  DEXCHECK_DB         the store when --db is not given (default ./dexcheck.db)\n"
+    "  NO_COLOR            when set and not empty, never colour the diagnostics\n";
+
+static const help_page *page_find(const char *name)
+{
+    for (size_t i = 0; name && i < PAGE_COUNT; i++)
+        if (strcmp(pages[i].name, name) == 0)
+            return &pages[i];
+    return NULL;
+}
+
+int dx_cli_command_known(const char *name)
+{
+    return page_find(name) != NULL;
+}
+
+/* What brings a command that is not built yet; NULL when it is built, or unknown. */
+const char *dx_cli_command_arrives(const char *name)
+{
+    const help_page *p = page_find(name);
+    return p ? p->arrives : NULL;
+}
+
+/* The short usage, for `dexcheck` alone and for usage errors. */
+void dx_cli_usage(FILE *out)
+{
+    fputs("usage: dexcheck COMMAND [OPTIONS] [ARGS...]\n"
+          "       dexcheck --help | --version\n"
+          "commands:",
+          out);
+    for (size_t i = 0; i < PAGE_COUNT; i++)
+        fprintf(out, "%s %s", i == PAGE_COUNT / 2 ? "\n         " : "", pages[i].name);
+    fputs("\nsee 'dexcheck --help', or 'dexcheck COMMAND --help' for one command\n", out);
+}
+
+static void print_overview(FILE *out)
+{
+    fputs("dexcheck - export-control and deemed-export compliance checker\n\n"
+          "usage: dexcheck COMMAND [OPTIONS] [ARGS...]\n"
+          "       dexcheck --help | --version\n\n"
+          "commands:\n",
+          out);
+    for (size_t i = 0; i < PAGE_COUNT; i++)
+        fprintf(out, "  %s%-*s %s\n", pages[i].name, (int)(10 - strlen(pages[i].name)),
+                pages[i].arrives ? "*" : "", pages[i].summary);
+    fputs("  * not yet available in this version\n"
+          "\noptions:\n"
+          "  -h, --help          show this help; 'dexcheck COMMAND --help' for a command\n"
+          "  -V, --version       show the version of dexcheck\n\n"
+          "exit status (the highest applicable wins):\n"
+          "  0   done, nothing needs attention\n"
+          "  1   done, at least one result needs attention\n"
+          "  2   usage error, or a command not available yet\n"
+          "  3   input could not be read (screen), or rows were rejected (records\n"
+          "      check, review import)\n"
+          "  4   rule error\n"
+          "  5   storage or output error\n"
+          "  70  internal error\n\n",
+          out);
+    fputs(environment, out);
+    fputs("\nSee dexcheck(1) for the details.\n", out);
+}
+
+static void print_page(FILE *out, const help_page *p)
+{
+    fprintf(out, "%s\n", p->synopsis);
+    fprintf(out, "%s", p->description);
+    if (p->arrives)
+        fprintf(out, "\nNot yet available in this version:\n%s.\n", p->arrives);
+    fprintf(out, "\noptions:\n%s", p->options ? p->options : "");
+    fputs("  -h, --help          show this help\n", out);
+    fprintf(out, "\nexit status:\n%s\n", p->exits);
+    fputs(environment, out);
+}
+
+/*
+ * Print the help of `command` to `out`, or the overview when `command` is NULL.
+ * Returns 0, or -1 (printing nothing) when there is no such command.
+ */
+int dx_cli_help(FILE *out, const char *command)
+{
+    if (!command) {
+        print_overview(out);
+        return 0;
+    }
+    const help_page *p = page_find(command);
+    if (!p)
+        return -1;
+    print_page(out, p);
+    return 0;
+}
