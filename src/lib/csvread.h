@@ -26,6 +26,8 @@ typedef struct dx_csv_row {
     size_t n_fields;
     const char *const *fields; /* NUL-terminated UTF-8; borrowed until the callback returns */
     const size_t *lens;
+    const char *bytes; /* every field back to back, each NUL-terminated: fields point into it */
+    size_t bytes_len;
     int damaged; /* the row has problems, already reported */
 } dx_csv_row;
 
@@ -35,6 +37,7 @@ typedef dx_status (*dx_csv_row_fn)(void *ctx, const dx_csv_row *row);
 typedef struct dx_csv_source {
     const char *path;          /* for diagnostics */
     const dx_decoded *decoded; /* the text and its decode errors */
+    int libcsv_only;           /* 1: no fast path for quote-free lines (differential tests) */
 } dx_csv_source;
 
 /*

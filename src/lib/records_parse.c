@@ -58,7 +58,7 @@ static dx_status read_header(file_ctx *c, const dx_csv_row *row)
     const char **names = dx_arena_alloc(&r->arena, (n ? n : 1) * sizeof *names);
     if (!c->column_of || !names)
         return DX_ERR_NOMEM;
-    int seen[64] = {0};
+    int seen[DX_SCHEMA_MAX_COLUMNS] = {0};
     dx_strbuf unknown = DX_STRBUF_INIT;
     dx_status st = DX_OK;
     for (size_t i = 0; i < n && st == DX_OK; i++) {
@@ -392,19 +392,36 @@ static dx_status store_extra(file_ctx *c, unsigned char *rec, const char *const 
     return DX_OK;
 }
 
-/* Copy the row's fields into the arena, trimmed; missing trailing fields are "". */
+static int needs_trim(const char *v, size_t len)
+{
+    return len && (v[0] == ' ' || v[0] == '\t' || (unsigned char)v[0] == 0xE3 ||
+                   v[len - 1] == ' ' || v[len - 1] == '\t' || (unsigned char)v[len - 1] == 0x80);
+}
+
+/* Copy the row's fields into the arena in one block, trimmed; missing trailing fields are "". */
 static const char **copy_values(file_ctx *c, const dx_csv_row *row)
 {
     size_t n = c->n_header > row->n_fields ? c->n_header : row->n_fields;
     const char **values = dx_arena_alloc(&c->r->arena, (n ? n : 1) * sizeof *values);
-    if (!values)
+    char *block = dx_arena_alloc(&c->r->arena, row->bytes_len + 1);
+    if (!values || !block)
         return NULL;
+    memcpy(block, row->bytes, row->bytes_len);
+    block[row->bytes_len] = '\0';
     for (size_t i = 0; i < n; i++) {
-        const char *v = i < row->n_fields ? row->fields[i] : "";
-        size_t len = i < row->n_fields ? row->lens[i] : 0;
-        dx_value_trim(&v, &len);
-        if (!(values[i] = dx_arena_strndup(&c->r->arena, v, len)))
-            return NULL;
+        if (i >= row->n_fields) {
+            values[i] = block + row->bytes_len;
+            continue;
+        }
+        char *v = block + (row->fields[i] - row->bytes);
+        size_t len = row->lens[i];
+        if (needs_trim(v, len)) {
+            const char *t = v;
+            dx_value_trim(&t, &len);
+            v = (char *)t;
+            v[len] = '\0';
+        }
+        values[i] = v;
     }
     return values;
 }
@@ -436,7 +453,8 @@ static dx_status convert_row(file_ctx *c, const dx_csv_row *row)
     dx_table *t = &r->tables[s->kind];
     unsigned char *rec = t->items + t->n * s->record_size;
     memset(rec, 0, s->record_size);
-    int given[2 * 128] = {0}; /* [k] value present; [n_columns + k] its field */
+    int given[2 * DX_SCHEMA_MAX_COLUMNS]; /* [k] value present; [n_columns + k] its field */
+    memset(given, 0, 2 * s->n_columns * sizeof *given);
     int convert = !row->damaged && !c->missing_required;
     for (size_t i = 0; convert && i < c->n_header && i < row->n_fields && st == DX_OK; i++) {
         int col = c->column_of[i];
@@ -501,7 +519,7 @@ dx_status dx_records_parse_file(dx_records *r, dx_record_kind kind, dx_records_f
     info->encoding = d.encoding;
     info->had_bom = d.had_bom;
     info->detected = d.detected;
-    dx_csv_source src = {info->path, &d};
+    dx_csv_source src = {info->path, &d, 0};
     size_t blank = 0;
     st = dx_csv_read(&src, diags, on_row, &c, &blank);
     if (st == DX_OK && !c.have_header)

@@ -266,6 +266,8 @@ static const dx_date_pair LICENSE_PAIRS[] = {PAIR(dx_license, valid_from, valid_
 #define SCHEMA(kind, file, st, cols, pairs, npairs)                                           \
     {kind, file, sizeof(st), offsetof(st, src), offsetof(st, extra), cols, N(cols), pairs, npairs}
 
+_Static_assert(N(VISITORS) <= DX_SCHEMA_MAX_COLUMNS, "raise DX_SCHEMA_MAX_COLUMNS");
+
 static const dx_schema SCHEMAS[DX_REC_KIND_COUNT] = {
     SCHEMA(DX_REC_PEOPLE, "people.csv", dx_person, PEOPLE, PERSON_PAIRS, N(PERSON_PAIRS)),
     {DX_REC_VISITORS, "visitors.csv", sizeof(dx_visitor), offsetof(dx_visitor, person.src),

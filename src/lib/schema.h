@@ -53,6 +53,9 @@ typedef struct dx_date_pair {
     const char *start_name, *end_name;
 } dx_date_pair;
 
+/* No file has more columns than this (visitors.csv has the most). */
+#define DX_SCHEMA_MAX_COLUMNS 64
+
 typedef struct dx_schema {
     dx_record_kind kind;
     const char *file;

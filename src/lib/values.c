@@ -50,6 +50,12 @@ void dx_value_trim(const char **text, size_t *len)
 int dx_value_fold(const char *text, size_t len, char *out, size_t cap, size_t *out_len)
 {
     dx_value_trim(&text, &len);
+    if (len < cap && !memchr(text, 0xEF, len) && !memchr(text, 0xE3, len)) {
+        memcpy(out, text, len); /* nothing to fold: the common case */
+        out[len] = '\0';
+        *out_len = len;
+        return 0;
+    }
     size_t o = 0;
     for (size_t i = 0; i < len;) {
         unsigned char c = (unsigned char)text[i];
@@ -182,28 +188,46 @@ void dx_date_format(dx_date date, char buf[11])
         snprintf(buf, 11, "%04u-%02u-%02u", y, m, d);
 }
 
-/* Lower-case ASCII, dropping ' ', '_' and '-' (for enum words). */
-static void squash(const char *s, size_t n, char *out, size_t cap)
+static char ascii_lower(char c)
 {
-    size_t o = 0;
-    for (size_t i = 0; i < n && o + 1 < cap; i++) {
-        if (s[i] == ' ' || s[i] == '_' || s[i] == '-')
-            continue;
-        out[o++] = (char)tolower((unsigned char)s[i]);
+    return c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c;
+}
+
+static int is_squashed(char c)
+{
+    return c == ' ' || c == '_' || c == '-';
+}
+
+/* Equal when both are the same ASCII text up to case and ' ', '_', '-'. */
+static int squash_equal(const char *a, const char *b)
+{
+    for (;;) {
+        while (is_squashed(*a))
+            a++;
+        while (is_squashed(*b))
+            b++;
+        if (!*a || !*b)
+            return !*a && !*b;
+        if (ascii_lower(*a) != ascii_lower(*b))
+            return 0;
+        a++;
+        b++;
     }
-    out[o] = '\0';
 }
 
 int dx_value_enum(const char *text, size_t len, const dx_value_word *table, int *out)
 {
-    char folded[DX_VALUE_MAX], key[DX_VALUE_MAX], word[DX_VALUE_MAX];
+    char folded[DX_VALUE_MAX];
     size_t n;
     if (dx_value_fold(text, len, folded, sizeof folded, &n) != 0)
         return -1;
-    squash(folded, n, key, sizeof key);
+    const char *first = folded;
+    while (is_squashed(*first))
+        first++;
+    char lead = ascii_lower(*first);
     for (const dx_value_word *w = table; w->word; w++) {
-        squash(w->word, strlen(w->word), word, sizeof word);
-        if (strcmp(key, word) == 0 || strcmp(folded, w->word) == 0) {
+        /* Words never begin with ' ', '_' or '-', so the first letter rejects most quickly. */
+        if (ascii_lower(w->word[0]) == lead && squash_equal(first, w->word)) {
             *out = w->value;
             return 0;
         }
