@@ -310,9 +310,10 @@ static dx_status recover_from_error(reader *r)
     return st != DX_OK ? st : parser_start(r);
 }
 
-static int is_csv_space(char c)
+/* Space as libcsv trims it: blank or tab, unless it is the delimiter. */
+static int is_csv_space(const reader *r, char c)
 {
-    return c == ' ' || c == '\t';
+    return (c == ' ' || c == '\t') && (unsigned char)c != r->delim;
 }
 
 /*
@@ -327,13 +328,13 @@ static size_t split_fast(reader *r, size_t pos, size_t end)
     while (stop > p && (stop[-1] == '\n' || stop[-1] == '\r'))
         stop--;
     const char *q = p;
-    while (q < stop && is_csv_space(*q))
+    while (q < stop && is_csv_space(r, *q))
         q++;
     if (q == stop)
         return end; /* an empty or all-space line: libcsv skips it */
     for (;;) {
         const char *fstart = p, *d;
-        while (fstart < stop && is_csv_space(*fstart))
+        while (fstart < stop && is_csv_space(r, *fstart))
             fstart++;
         if (fstart < stop && *fstart == '"') {
             const char *close = memchr(fstart + 1, '"', (size_t)(stop - fstart - 1));
@@ -346,7 +347,7 @@ static size_t split_fast(reader *r, size_t pos, size_t end)
             const char *fend = d ? d : stop;
             if (memchr(p, '"', (size_t)(fend - p)))
                 return (size_t)(p - t);
-            while (fend > fstart && is_csv_space(fend[-1]))
+            while (fend > fstart && is_csv_space(r, fend[-1]))
                 fend--;
             on_field((void *)fstart, (size_t)(fend - fstart), r);
         }
