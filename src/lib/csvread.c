@@ -113,7 +113,7 @@ static void on_field(void *s, size_t len, void *data)
     }
     r->offs[i] = r->bytes.len;
     r->lens[i] = len;
-    if (r->status == DX_OK)
+    if (r->status == DX_OK && r->bytes.cap - r->bytes.len < len + 2)
         r->status = dx_strbuf_reserve(&r->bytes, len + 1);
     if (r->status == DX_OK) {
         if (len)

@@ -398,8 +398,9 @@ static int needs_trim(const char *v, size_t len)
                    v[len - 1] == ' ' || v[len - 1] == '\t' || (unsigned char)v[len - 1] == 0x80);
 }
 
-/* Copy the row's fields into the arena in one block, trimmed; missing trailing fields are "". */
-static const char **copy_values(file_ctx *c, const dx_csv_row *row)
+/* Copy the row's fields into the arena in one block, trimmed; missing trailing fields are "".
+ * lens[i] (for i < row->n_fields) receives each trimmed length. */
+static const char **copy_values(file_ctx *c, const dx_csv_row *row, size_t *lens)
 {
     size_t n = c->n_header > row->n_fields ? c->n_header : row->n_fields;
     const char **values = dx_arena_alloc(&c->r->arena, (n ? n : 1) * sizeof *values);
@@ -422,6 +423,7 @@ static const char **copy_values(file_ctx *c, const dx_csv_row *row)
             v[len] = '\0';
         }
         values[i] = v;
+        lens[i] = len;
     }
     return values;
 }
@@ -443,7 +445,8 @@ static dx_status convert_row(file_ctx *c, const dx_csv_row *row)
     c->line = row->line;
     c->bad = row->damaged || c->missing_required;
     c->info->rows_read++;
-    const char **values = copy_values(c, row);
+    size_t lens[DX_CSV_MAX_FIELDS];
+    const char **values = copy_values(c, row, lens);
     dx_status st = values ? dx_records_table_reserve(r, s->kind) : DX_ERR_NOMEM;
     if (st != DX_OK)
         return st;
@@ -462,7 +465,7 @@ static dx_status convert_row(file_ctx *c, const dx_csv_row *row)
             continue;
         given[col] = 1;
         given[s->n_columns + (size_t)col] = (int)i + 1;
-        st = set_value(c, &s->columns[col], i + 1, rec, values[i], strlen(values[i]));
+        st = set_value(c, &s->columns[col], i + 1, rec, values[i], lens[i]);
     }
     if (st == DX_OK && !c->bad)
         st = check_row(c, rec, given);
