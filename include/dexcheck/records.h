@@ -341,8 +341,10 @@ typedef struct dx_records_file {
     const char *path;     /* NULL when the file was not present */
     dx_encoding encoding; /* the encoding used */
     int had_bom, detected;
-    size_t rows_read, rows_accepted, rows_rejected;
+    size_t rows_read, rows_accepted, rows_rejected; /* read = accepted + rejected */
+    size_t blank_rows;    /* rows with every field empty: not records, not counted as read */
     size_t n_unknown_columns;
+    int undecodable;      /* 1 when the file could not be decoded at all (no row read) */
 } dx_records_file;
 
 typedef struct dx_records_options {

@@ -29,17 +29,20 @@ static int usage_error(const char *fmt, const char *arg)
     return DX_EXIT_USAGE;
 }
 
+/* Options may stand before or after the paths; "--" ends them. */
 static int parse_args(int argc, char **argv, records_args *a)
 {
     if (argc < 2 || strcmp(argv[1], "check") != 0)
         return usage_error("%s", argc < 2 ? "missing action: records check FOLDER"
                                           : "unknown action (the action is 'check')");
-    int i = 2;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+    a->paths = argv + 2; /* paths are gathered in place, in order */
+    int only_paths = 0;
+    for (int i = 2; i < argc; i++) {
         const char *opt = argv[i];
-        if (!strcmp(opt, "--")) {
-            i++;
-            break;
+        if (only_paths || opt[0] != '-' || !opt[1]) {
+            a->paths[a->n_paths++] = argv[i];
+        } else if (!strcmp(opt, "--")) {
+            only_paths = 1;
         } else if (!strcmp(opt, "--quiet") || !strcmp(opt, "-q")) {
             a->quiet = 1;
         } else if (!strcmp(opt, "--encoding") || !strcmp(opt, "--max-issues")) {
@@ -56,10 +59,8 @@ static int parse_args(int argc, char **argv, records_args *a)
             return usage_error("unknown option '%s'", opt);
         }
     }
-    if (i >= argc)
+    if (!a->n_paths)
         return usage_error("%s", "no record folder or file given");
-    a->paths = argv + i;
-    a->n_paths = argc - i;
     return DX_EXIT_OK;
 }
 
@@ -78,6 +79,11 @@ static dx_status read_paths(dx_records *records, const records_args *a, dx_diags
     return dx_records_finish(records, diags);
 }
 
+static const char *plural(size_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
 static void print_files(const dx_records *records)
 {
     for (int k = 0; k < DX_REC_KIND_COUNT; k++) {
@@ -85,11 +91,17 @@ static void print_files(const dx_records *records)
         if (!f->path)
             continue;
         char enc[48];
-        snprintf(enc, sizeof enc, "%s%s", dx_encoding_name(f->encoding),
-                 f->had_bom ? " with BOM" : f->detected ? " (detected)" : "");
-        printf("  %-18s %-22s %7zu rows %7zu accepted %6zu rejected\n",
-               dx_record_kind_file((dx_record_kind)k), enc, f->rows_read, f->rows_accepted,
-               f->rows_rejected);
+        if (f->undecodable)
+            snprintf(enc, sizeof enc, "not decodable");
+        else
+            snprintf(enc, sizeof enc, "%s%s", dx_encoding_name(f->encoding),
+                     f->had_bom ? " with BOM" : f->detected ? " (detected)" : "");
+        printf("  %-18s %-22s %7zu %s %7zu accepted %6zu rejected",
+               dx_record_kind_file((dx_record_kind)k), enc, f->rows_read,
+               plural(f->rows_read, "row ", "rows"), f->rows_accepted, f->rows_rejected);
+        if (f->blank_rows)
+            printf("  (%zu blank %s skipped)", f->blank_rows, plural(f->blank_rows, "row", "rows"));
+        printf("\n");
     }
 }
 
@@ -130,9 +142,10 @@ static int report(const dx_records *records, dx_diags *diags, const records_args
             printf("\n");
         print_issues(diags, a->max_issues);
     }
-    printf("%s%zu file%s, %zu rows read = %zu accepted + %zu rejected; %zu error%s, %zu warning%s\n",
-           a->quiet ? "" : "\n", t.files, t.files == 1 ? "" : "s", t.rows_read, t.rows_accepted,
-           t.rows_rejected, errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+    printf("%s%zu %s, %zu %s read = %zu accepted + %zu rejected; %zu %s, %zu %s\n",
+           a->quiet ? "" : "\n", t.files, plural(t.files, "file", "files"), t.rows_read,
+           plural(t.rows_read, "row", "rows"), t.rows_accepted, t.rows_rejected, errors,
+           plural(errors, "error", "errors"), warnings, plural(warnings, "warning", "warnings"));
     return errors || t.rows_rejected ? DX_EXIT_INPUT : DX_EXIT_OK;
 }
 

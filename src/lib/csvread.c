@@ -63,6 +63,7 @@ typedef struct reader {
     size_t row_off;          /* offset where the row began */
     size_t row_first_end;    /* offset just past the row's first line */
     size_t next_error;       /* index into decoded->errors */
+    int rewind;              /* re-read from row_first_end (a multi-line row failed) */
     size_t blank_rows;
     dx_status status;        /* first failure inside a callback */
 } reader;
@@ -104,7 +105,7 @@ static void on_field(void *s, size_t len, void *data)
     if (r->status != DX_OK || i >= DX_CSV_MAX_FIELDS)
         return;
     if (len > DX_CSV_MAX_FIELD) {
-        r->status = add_diag(r, r->line, i + 1, "csv.field-too-long",
+        r->status = add_diag(r, r->row_line, i + 1, "csv.field-too-long",
                              "a record field is text of a few hundred characters at most",
                              "field %zu is %zu bytes long; the limit is %d bytes", i + 1, len,
                              DX_CSV_MAX_FIELD);
@@ -136,36 +137,51 @@ static const char *find_replacement(const char *p, const char *end)
     return NULL;
 }
 
-/* Column (field number) of the k-th replacement character in the row, 0 when not found. */
-static unsigned long replacement_column(const reader *r, size_t k)
+/*
+ * Cursors that walk a row once while its decode errors are reported in order: the line of an
+ * error's offset, and the field holding the k-th replacement character (errors and
+ * replacement characters appear in the same order). Both only move forward, so a row with many
+ * errors costs one pass, not one pass per error.
+ */
+typedef struct error_cursor {
+    size_t off;          /* text offset reached */
+    unsigned long line;  /* line at `off` */
+    size_t field;        /* field being searched */
+    const char *at;      /* position in that field */
+} error_cursor;
+
+static unsigned long cursor_line(const reader *r, error_cursor *cur, size_t off)
+{
+    for (; cur->off < off && cur->off < r->len; cur->off++) {
+        char ch = r->text[cur->off];
+        if (ch == '\n' ||
+            (ch == '\r' && (cur->off + 1 >= r->len || r->text[cur->off + 1] != '\n')))
+            cur->line++;
+    }
+    return cur->line;
+}
+
+/* The field (1-based) of the next replacement character, 0 when there is none. */
+static unsigned long cursor_column(const reader *r, error_cursor *cur)
 {
     size_t kept = r->n_fields < DX_CSV_MAX_FIELDS ? r->n_fields : DX_CSV_MAX_FIELDS;
-    for (size_t f = 0; f < kept; f++) {
-        const char *p = r->bytes.data + r->offs[f], *end = p + r->lens[f];
-        while ((p = find_replacement(p, end)) != NULL) {
-            if (k-- == 0)
-                return f + 1;
-            p += 3;
+    for (; cur->field < kept; cur->field++, cur->at = NULL) {
+        const char *start = r->bytes.data + r->offs[cur->field];
+        const char *end = start + r->lens[cur->field];
+        const char *p = find_replacement(cur->at ? cur->at : start, end);
+        if (p) {
+            cur->at = p + 3;
+            return cur->field + 1;
         }
     }
     return 0;
 }
 
-static unsigned long line_of_offset(const reader *r, size_t off)
-{
-    unsigned long line = r->row_line;
-    for (size_t i = r->row_off; i < off && i < r->len; i++) {
-        if (r->text[i] == '\n' || (r->text[i] == '\r' && (i + 1 >= r->len || r->text[i + 1] != '\n')))
-            line++;
-    }
-    return line;
-}
-
-static dx_status report_decode_error(reader *r, const dx_decode_error *e, size_t k)
+static dx_status report_decode_error(reader *r, const dx_decode_error *e, error_cursor *cur)
 {
     const dx_decoded *d = r->src->decoded;
-    unsigned long line = line_of_offset(r, e->out_offset);
-    unsigned long col = replacement_column(r, k);
+    unsigned long line = cursor_line(r, cur, e->out_offset);
+    unsigned long col = cursor_column(r, cur);
     const char *hint = "save the file as UTF-8, or name its encoding with --encoding";
     if (e->problem == DX_DECODE_NUL)
         return add_diag(r, line, col, "encoding.nul", "records never contain NUL characters",
@@ -187,12 +203,12 @@ static dx_status report_decode_error(reader *r, const dx_decode_error *e, size_t
 static dx_status decode_errors_of_row(reader *r, size_t row_end)
 {
     const dx_decoded *d = r->src->decoded;
-    size_t k = 0;
+    error_cursor cur = {r->row_off, r->row_line, 0, NULL};
     while (r->next_error < d->n_errors && d->errors[r->next_error].out_offset < row_end) {
         const dx_decode_error *e = &d->errors[r->next_error++];
         if (e->out_offset < r->row_off)
             continue; /* in a skipped part of a resynchronised line: reported with that row */
-        dx_status st = report_decode_error(r, e, k++);
+        dx_status st = report_decode_error(r, e, &cur);
         if (st != DX_OK)
             return st;
         r->damaged = 1;
@@ -200,7 +216,7 @@ static dx_status decode_errors_of_row(reader *r, size_t row_end)
     return DX_OK;
 }
 
-static dx_status deliver_row(reader *r, size_t row_end)
+static dx_status deliver_row(reader *r, size_t row_end, unsigned long end_line)
 {
     dx_status st = decode_errors_of_row(r, row_end);
     if (st != DX_OK)
@@ -223,7 +239,7 @@ static dx_status deliver_row(reader *r, size_t row_end)
         r->blank_rows++;
         return DX_OK;
     }
-    dx_csv_row row = {r->row_line, r->line, kept, r->ptrs, r->lens,
+    dx_csv_row row = {r->row_line, end_line, kept, r->ptrs, r->lens,
                       r->bytes.data ? r->bytes.data : "", r->bytes.len, r->damaged};
     return r->fn(r->ctx, &row);
 }
@@ -242,7 +258,7 @@ static void on_row(int c, void *data)
     reader *r = data;
     if (r->status != DX_OK)
         return;
-    r->status = deliver_row(r, r->chunk_end);
+    r->status = deliver_row(r, r->chunk_end, r->line);
     reset_row(r, r->chunk_end, r->line + 1);
 }
 
@@ -284,13 +300,26 @@ static unsigned char sniff_delimiter(const char *t, size_t len)
     return tabs > commas ? '\t' : ',';
 }
 
-/* A parse error inside the line being fed: report, deliver as damaged, restart the parser. */
+/*
+ * A parse error inside the line being fed: report it, deliver what the row had as damaged and
+ * start a fresh parser. When the row began on this line, reading resumes on the next line. When
+ * it began on an earlier line (a quote opened there ran on and closed here), the row is taken
+ * to end on its first line and reading resumes on the line after that, so the lines the quote
+ * swallowed are read again as rows of their own: nothing between is lost.
+ */
 static dx_status recover_from_error(reader *r)
 {
     int err = csv_error(&r->parser);
     unsigned long col = r->n_fields + 1;
+    int multi_line = r->row_line < r->line;
     dx_status st;
-    if (err == CSV_EPARSE && r->parser.quoted)
+    if (err == CSV_EPARSE && r->parser.quoted && multi_line)
+        st = add_diag(r, r->row_line, col, "csv.text-after-quote",
+                      "close the quote on the line it opens, or write a quote inside a field "
+                      "twice (\"\")",
+                      "field %lu opens a quote that runs on to line %lu and is followed by text "
+                      "there; the row is read as ending on this line", col, r->line);
+    else if (err == CSV_EPARSE && r->parser.quoted)
         st = add_diag(r, r->line, col, "csv.text-after-quote",
                       "a quoted field must end at its closing quote; a quote inside it is written twice (\"\")",
                       "text follows the closing quote of field %lu", col);
@@ -299,14 +328,19 @@ static dx_status recover_from_error(reader *r)
                       "quote the whole field and write the quote twice: \"a \"\"b\"\" c\"",
                       "a quote (\") inside field %lu, which is not quoted", col);
     else
-        st = add_diag(r, r->line, col, "csv.field-too-big", NULL,
+        st = add_diag(r, r->row_line, col, "csv.field-too-big", NULL,
                       "field %lu is larger than %d bytes", col, DX_CSV_MAX_BUFFER);
     if (st != DX_OK)
         return st;
     r->damaged = 1;
     csv_free(&r->parser);
-    st = deliver_row(r, r->chunk_end);
-    reset_row(r, r->chunk_end, r->line + 1);
+    if (multi_line) {
+        st = deliver_row(r, r->row_first_end, r->row_line);
+        r->rewind = 1;
+    } else {
+        st = deliver_row(r, r->chunk_end, r->line);
+        reset_row(r, r->chunk_end, r->line + 1);
+    }
     return st != DX_OK ? st : parser_start(r);
 }
 
@@ -379,6 +413,13 @@ static dx_status feed(reader *r, size_t pos, unsigned long line)
             if (r->status == DX_OK && done < end - from)
                 r->status = recover_from_error(r);
         }
+        if (r->rewind) {
+            r->rewind = 0;
+            pos = r->row_first_end;
+            r->line = r->row_line + 1;
+            reset_row(r, pos, r->line);
+            continue;
+        }
         pos = end;
         r->line++;
     }
@@ -399,7 +440,7 @@ static dx_status finish(reader *r, int *restart)
     if (st != DX_OK)
         return st;
     r->damaged = 1;
-    st = deliver_row(r, r->row_first_end);
+    st = deliver_row(r, r->row_first_end, r->row_line);
     *restart = 1;
     return st;
 }

@@ -154,7 +154,12 @@ static dx_status check_funding(checker *c, size_t i)
                     "give annual_income (and income_currency) in the person's row",
                     "'%s' has funding but no annual_income, so the foreign-government benefit "
                     "ratio cannot be computed", f->person_id);
-    if (p->income_currency[0] && strcmp(p->income_currency, f->currency) != 0)
+    if (!p->income_currency[0])
+        return drop(c, DX_REC_FUNDING, i, "records.currency-mismatch",
+                    "give income_currency in the person's row",
+                    "funding in %s, but '%s' has no income_currency to compare it with",
+                    f->currency, f->person_id);
+    if (strcmp(p->income_currency, f->currency) != 0)
         return drop(c, DX_REC_FUNDING, i, "records.currency-mismatch",
                     "give each person's amounts in one currency",
                     "funding in %s, but the annual_income of '%s' is in %s", f->currency,

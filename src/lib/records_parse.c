@@ -25,9 +25,11 @@ typedef struct file_ctx {
     const char *path;
     int have_header;
     int *column_of;       /* header field → schema column, or -1 */
+    int field_of[DX_SCHEMA_MAX_COLUMNS]; /* schema column → 1-based header field, 0 = absent */
     size_t n_header;
     size_t n_unknown;
     int missing_required; /* a required column is absent: every row is rejected */
+    int unnamed_warned;   /* a value under a header-less column was warned about */
     unsigned long line;   /* of the row being converted */
     int bad;              /* the row being converted has an error */
 } file_ctx;
@@ -49,6 +51,19 @@ static dx_status row_error(file_ctx *c, size_t field, const char *code, const ch
 
 /* ---- the header ---- */
 
+static dx_status header_name(file_ctx *c, const dx_csv_row *row, size_t i, const char **out)
+{
+    char unnamed[32];
+    const char *text = row->fields[i];
+    size_t len = row->lens[i];
+    if (!len) { /* an empty header cell: its values are kept under a made-up name */
+        len = (size_t)snprintf(unnamed, sizeof unnamed, "(column %zu)", i + 1);
+        text = unnamed;
+    }
+    *out = dx_arena_strndup(&c->r->arena, text, len);
+    return *out ? DX_OK : DX_ERR_NOMEM;
+}
+
 static dx_status read_header(file_ctx *c, const dx_csv_row *row)
 {
     dx_records *r = c->r;
@@ -58,22 +73,22 @@ static dx_status read_header(file_ctx *c, const dx_csv_row *row)
     const char **names = dx_arena_alloc(&r->arena, (n ? n : 1) * sizeof *names);
     if (!c->column_of || !names)
         return DX_ERR_NOMEM;
-    int seen[DX_SCHEMA_MAX_COLUMNS] = {0};
     dx_strbuf unknown = DX_STRBUF_INIT;
     dx_status st = DX_OK;
     for (size_t i = 0; i < n && st == DX_OK; i++) {
-        if (!(names[i] = dx_arena_strndup(&r->arena, row->fields[i], row->lens[i])))
-            return DX_ERR_NOMEM;
-        int col = dx_schema_find_column(s, row->fields[i], row->lens[i]);
-        if (col >= 0 && seen[col]) {
+        st = header_name(c, row, i, &names[i]);
+        int col = st == DX_OK ? dx_schema_find_column(s, row->fields[i], row->lens[i]) : -1;
+        if (col >= 0 && c->field_of[col]) {
             st = dx_diags_add(c->diags, DX_SEV_ERROR, c->path, row->line, i + 1,
-                              "records.duplicate-column", "remove one of the two columns",
+                              "records.duplicate-column",
+                              "remove one of the two columns; every row of this file is rejected",
                               "column '%s' means %s, like column %d", names[i],
-                              s->columns[col].name, seen[col]);
+                              s->columns[col].name, c->field_of[col]);
             c->missing_required = 1;
+            col = -1;
         } else if (col >= 0) {
-            seen[col] = (int)i + 1;
-        } else if (row->lens[i]) {
+            c->field_of[col] = (int)i + 1;
+        } else if (st == DX_OK && row->lens[i]) {
             c->n_unknown++;
             st = dx_strbuf_printf(&unknown, "%s'%s'", unknown.len ? ", " : "", names[i]);
         }
@@ -85,11 +100,17 @@ static dx_status read_header(file_ctx *c, const dx_csv_row *row)
     if (st == DX_OK && c->n_unknown)
         st = dx_diags_add(c->diags, DX_SEV_WARNING, c->path, row->line, 0, "records.unknown-columns",
                           "docs/records.md lists the columns of each file and their aliases",
-                          "unknown column%s kept as they are: %s", c->n_unknown > 1 ? "s" : "",
-                          unknown.data);
+                          "unknown column%s kept as %s: %s", c->n_unknown > 1 ? "s" : "",
+                          c->n_unknown > 1 ? "they are" : "it is", unknown.data);
     dx_strbuf_free(&unknown);
+    if (st == DX_OK && row->damaged) {
+        c->missing_required = 1; /* the header itself is unreadable: no row can be trusted */
+        st = dx_diags_add(c->diags, DX_SEV_ERROR, c->path, row->line, 0, "records.bad-header",
+                          "fix the header row; every row of this file is rejected",
+                          "the header row has problems (above), so its columns cannot be known");
+    }
     for (size_t k = 0; k < s->n_columns && st == DX_OK; k++) {
-        if ((s->columns[k].flags & DX_COL_REQUIRED) && !seen[k]) {
+        if ((s->columns[k].flags & DX_COL_REQUIRED) && !c->field_of[k]) {
             c->missing_required = 1;
             st = dx_diags_add(c->diags, DX_SEV_ERROR, c->path, row->line, 0,
                               "records.missing-column", "every row of this file is rejected",
@@ -101,10 +122,21 @@ static dx_status read_header(file_ctx *c, const dx_csv_row *row)
 
 /* ---- values ---- */
 
+/* What a spreadsheet would take for a formula (OWASP's CSV-injection list). */
 static int is_formula_like(const char *s)
 {
-    return s[0] == '=' || s[0] == '+' || s[0] == '@' ||
-           (s[0] == '-' && s[1] && !isdigit((unsigned char)s[1]));
+    return s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+           s[0] == '\r';
+}
+
+static dx_status warn_formula(file_ctx *c, size_t field, const char *column, const char *value)
+{
+    if (!is_formula_like(value))
+        return DX_OK;
+    return dx_diags_add(c->diags, DX_SEV_WARNING, c->path, c->line, field, "value.formula-like",
+                        NULL,
+                        "%s begins with '%c': it is kept and always written as text, never as "
+                        "a formula", column, value[0] == '\t' ? ' ' : value[0]);
 }
 
 static const char *words_list(const dx_value_word *w, char *buf, size_t cap)
@@ -127,6 +159,7 @@ static const char *words_list(const dx_value_word *w, char *buf, size_t cap)
 typedef struct list_ctx {
     file_ctx *c;
     size_t field;
+    const char *column;
     dx_col_type type;
     const char **items;
     dx_country_at *countries;
@@ -169,6 +202,8 @@ static int list_item(void *ctx, const char *item, size_t len)
     case DX_COL_TEXT_LIST:
         if (!(l->items[i] = dx_arena_strndup(a, item, len)))
             l->st = DX_ERR_NOMEM;
+        else
+            l->st = warn_formula(c, l->field, l->column, l->items[i]);
         break;
     case DX_COL_REASONS: {
         char code[4];
@@ -180,7 +215,7 @@ static int list_item(void *ctx, const char *item, size_t len)
         break;
     }
     case DX_COL_CONCERNS: {
-        unsigned bit;
+        unsigned bit = 0;
         if (dx_value_concern(item, len, &bit) != 0)
             l->st = row_error(c, l->field, "value.concern", "concern types are B, C, M, N and CW",
                               "'%.*s' is not a concern type", (int)len, item);
@@ -227,7 +262,7 @@ static dx_status set_list(file_ctx *c, const dx_column *col, size_t field, unsig
 {
     dx_arena *a = &c->r->arena;
     size_t cap = count_items(text, len);
-    list_ctx l = {c, field, col->type, NULL, NULL, NULL, 0, 0, DX_OK};
+    list_ctx l = {c, field, col->name, col->type, NULL, NULL, NULL, 0, 0, DX_OK};
     if (col->type == DX_COL_COUNTRY_LIST)
         l.countries = dx_arena_alloc(a, cap * sizeof *l.countries);
     else if (col->type == DX_COL_OWNERS)
@@ -272,12 +307,7 @@ static dx_status set_value(file_ctx *c, const dx_column *col, size_t field, unsi
     switch (col->type) {
     case DX_COL_TEXT:
         *(const char **)at = value;
-        if (is_formula_like(value))
-            st = dx_diags_add(c->diags, DX_SEV_WARNING, c->path, c->line, field,
-                              "value.formula-like", NULL,
-                              "%s begins with '%c': it is kept and always written as text, "
-                              "never as a formula", col->name, value[0]);
-        return st;
+        return warn_formula(c, field, col->name, value);
     case DX_COL_TEXT_LIST:
     case DX_COL_REASONS:
     case DX_COL_CONCERNS:
@@ -345,8 +375,8 @@ static dx_status check_row(file_ctx *c, const unsigned char *rec, const int *giv
     dx_status st = DX_OK;
     for (size_t k = 0; k < s->n_columns && st == DX_OK; k++) {
         if ((s->columns[k].flags & DX_COL_REQUIRED) && !given[k])
-            st = row_error(c, given[k + s->n_columns], "records.required",
-                           NULL, "%s is empty; it is required", s->columns[k].name);
+            st = row_error(c, (size_t)c->field_of[k], "records.required", NULL,
+                           "%s is empty; it is required", s->columns[k].name);
     }
     if (st == DX_OK && (s->kind == DX_REC_PEOPLE || s->kind == DX_REC_VISITORS)) {
         const dx_person *p = (const dx_person *)rec;
@@ -377,15 +407,30 @@ static dx_status check_row(file_ctx *c, const unsigned char *rec, const int *giv
 
 static dx_status store_extra(file_ctx *c, unsigned char *rec, const char *const *values)
 {
-    if (!c->n_unknown)
-        return DX_OK;
-    dx_field *extra = dx_arena_alloc(&c->r->arena, c->n_unknown * sizeof *extra);
+    size_t n_extra = 0;
+    dx_status st = DX_OK;
+    const dx_header *h = &c->r->headers[c->schema->kind];
+    for (size_t i = 0; i < c->n_header; i++) {
+        int unnamed = strncmp(h->names[i], "(column ", 8) == 0;
+        if (c->column_of[i] >= 0 || (unnamed && !values[i][0]))
+            continue;
+        n_extra++;
+        if (c->unnamed_warned || !unnamed)
+            continue;
+        c->unnamed_warned = 1;
+        st = dx_diags_add(c->diags, DX_SEV_WARNING, c->path, c->line, i + 1,
+                          "records.unnamed-column", "give the column a header",
+                          "a value stands in column %zu, which has no header; it is kept as "
+                          "'(column %zu)'", i + 1, i + 1);
+    }
+    if (!n_extra || st != DX_OK)
+        return st;
+    dx_field *extra = dx_arena_alloc(&c->r->arena, n_extra * sizeof *extra);
     if (!extra)
         return DX_ERR_NOMEM;
-    const dx_header *h = &c->r->headers[c->schema->kind];
     size_t n = 0;
     for (size_t i = 0; i < c->n_header; i++) {
-        if (c->column_of[i] < 0 && h->names[i][0])
+        if (c->column_of[i] < 0 && (strncmp(h->names[i], "(column ", 8) != 0 || values[i][0]))
             extra[n++] = (dx_field){h->names[i], values[i]};
     }
     *(dx_fields *)(rec + c->schema->extra_offset) = (dx_fields){n, extra};
@@ -456,19 +501,18 @@ static dx_status convert_row(file_ctx *c, const dx_csv_row *row)
     dx_table *t = &r->tables[s->kind];
     unsigned char *rec = t->items + t->n * s->record_size;
     memset(rec, 0, s->record_size);
-    int given[2 * DX_SCHEMA_MAX_COLUMNS]; /* [k] value present; [n_columns + k] its field */
-    memset(given, 0, 2 * s->n_columns * sizeof *given);
+    int given[DX_SCHEMA_MAX_COLUMNS]; /* [k]: column k has a value */
+    memset(given, 0, s->n_columns * sizeof *given);
     int convert = !row->damaged && !c->missing_required;
     for (size_t i = 0; convert && i < c->n_header && i < row->n_fields && st == DX_OK; i++) {
         int col = c->column_of[i];
         if (col < 0 || !values[i][0])
             continue;
         given[col] = 1;
-        given[s->n_columns + (size_t)col] = (int)i + 1;
         st = set_value(c, &s->columns[col], i + 1, rec, values[i], lens[i]);
     }
-    if (st == DX_OK && !c->bad)
-        st = check_row(c, rec, given);
+    if (st == DX_OK && convert)
+        st = check_row(c, rec, given); /* every problem of the row, not only the first */
     if (st == DX_OK)
         st = store_extra(c, rec, values);
     if (st != DX_OK)
@@ -493,10 +537,17 @@ static dx_status on_row(void *ctx, const dx_csv_row *row)
 
 static dx_status report_encoding(file_ctx *c, dx_status st, const dx_decoded *d)
 {
+    if (st == DX_ERR_ENCODING && c->r->opt.encoding == DX_ENC_AUTO)
+        return dx_diags_add(c->diags, DX_SEV_ERROR, c->path, 0, 0, "encoding.undecodable",
+                            "name the file's encoding with --encoding (utf-8, cp932, euc-jp, "
+                            "gb18030, utf-16le, cp1252, ...); no row of it is read",
+                            "more than %d byte sequences cannot be decoded in the encoding "
+                            "detected: the file is not text in a supported encoding",
+                            DX_DECODE_MAX_ERRORS);
     if (st == DX_ERR_ENCODING)
         return dx_diags_add(c->diags, DX_SEV_ERROR, c->path, 0, 0, "encoding.undecodable",
                             "name the file's encoding with --encoding (utf-8, cp932, euc-jp, "
-                            "gb18030, utf-16le, cp1252, ...)",
+                            "gb18030, utf-16le, cp1252, ...); no row of it is read",
                             "more than %d byte sequences cannot be decoded as %s: the file is "
                             "not in that encoding", DX_DECODE_MAX_ERRORS,
                             dx_encoding_name(c->r->opt.encoding));
@@ -510,10 +561,17 @@ static dx_status report_encoding(file_ctx *c, dx_status st, const dx_decoded *d)
 dx_status dx_records_parse_file(dx_records *r, dx_record_kind kind, dx_records_file *info,
                                 const void *bytes, size_t len, dx_diags *diags)
 {
-    file_ctx c = {r, dx_schema_get(kind), info, diags, info->path, 0, NULL, 0, 0, 0, 0, 0};
+    file_ctx c;
+    memset(&c, 0, sizeof c);
+    c.r = r;
+    c.schema = dx_schema_get(kind);
+    c.info = info;
+    c.diags = diags;
+    c.path = info->path;
     dx_decoded d = {0};
     dx_status st = dx_decode(bytes, len, r->opt.encoding, 4 * r->opt.max_file_bytes, &d);
     if (st == DX_ERR_ENCODING || st == DX_ERR_LIMIT) {
+        info->undecodable = 1;
         dx_status rep = report_encoding(&c, st, &d);
         return rep != DX_OK ? rep : DX_OK; /* the file is reported as unreadable: no rows */
     }
@@ -530,6 +588,7 @@ dx_status dx_records_parse_file(dx_records *r, dx_record_kind kind, dx_records_f
                           NULL, "the file is empty: no header and no rows");
     dx_free(c.column_of);
     dx_decoded_free(&d);
+    info->blank_rows = blank;
     info->rows_accepted = r->tables[kind].n;
     info->rows_rejected = info->rows_read - info->rows_accepted;
     return st;

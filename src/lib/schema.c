@@ -252,9 +252,10 @@ static const dx_column LICENSES[] = {
 };
 
 #define PAIR(st, a, b) {offsetof(st, a), offsetof(st, b), #a, #b}
+#define PERSON_PAIR(st, a, b) {offsetof(st, person.a), offsetof(st, person.b), #a, #b}
 static const dx_date_pair PERSON_PAIRS[] = {PAIR(dx_person, start_date, end_date),
                                             PAIR(dx_person, jp_abroad_since, jp_return_date)};
-static const dx_date_pair VISITOR_PAIRS[] = {PAIR(dx_visitor, person.start_date, person.end_date),
+static const dx_date_pair VISITOR_PAIRS[] = {PERSON_PAIR(dx_visitor, start_date, end_date),
                                              PAIR(dx_visitor, visit_start, visit_end)};
 static const dx_date_pair PROJECT_PAIRS[] = {PAIR(dx_project, start_date, end_date)};
 static const dx_date_pair ASSIGNMENT_PAIRS[] = {PAIR(dx_assignment, start_date, end_date)};

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/ucurr.h>
+
 static int is_space_at(const char *s, size_t len, size_t *width)
 {
     if (len >= 1 && (s[0] == ' ' || s[0] == '\t')) {
@@ -72,7 +74,7 @@ int dx_value_fold(const char *text, size_t len, char *out, size_t cap, size_t *o
                    (unsigned char)text[i + 2] == 0x80) {
             folded = ' ', w = 3;
         }
-        if (o + w >= cap)
+        if (o + (folded ? 1 : w) >= cap)
             return -1;
         if (folded)
             out[o++] = folded;
@@ -249,11 +251,22 @@ int dx_value_tristate(const char *text, size_t len, int allow_unknown, dx_trista
         {"unknown", DX_TRI_UNKNOWN},
         {"\xE4\xB8\x8D\xE6\x98\x8E", DX_TRI_UNKNOWN},  /* 不明 */
         {NULL, 0}};
-    int v;
-    if (dx_value_enum(text, len, words, &v) != 0 || (v == DX_TRI_UNKNOWN && !allow_unknown))
+    char folded[32];
+    size_t n;
+    if (dx_value_fold(text, len, folded, sizeof folded, &n) != 0)
         return -1;
-    *out = (dx_tristate)v;
-    return 0;
+    for (size_t i = 0; i < n; i++)
+        folded[i] = ascii_lower(folded[i]);
+    for (const dx_value_word *w = words; w->word; w++) {
+        /* exact (no spaces or '-' ignored: "-1" is not "1") */
+        if (strcmp(folded, w->word) == 0) {
+            if (w->value == DX_TRI_UNKNOWN && !allow_unknown)
+                return -1;
+            *out = (dx_tristate)w->value;
+            return 0;
+        }
+    }
+    return -1;
 }
 
 /* Digits with optional thousands separators in groups of three and an optional fraction. */
@@ -293,10 +306,13 @@ int dx_value_amount(const char *text, size_t len, double *out)
 
 int dx_value_percent(const char *text, size_t len, double *out)
 {
-    dx_value_trim(&text, &len);
-    if (len && text[len - 1] == '%')
-        len--;
-    if (dx_value_amount(text, len, out) != 0 || *out > 100.0)
+    char f[64];
+    size_t n;
+    if (dx_value_fold(text, len, f, sizeof f, &n) != 0)
+        return -1;
+    if (n && f[n - 1] == '%') /* also a folded full-width ％ */
+        n--;
+    if (dx_value_amount(f, n, out) != 0 || *out > 100.0)
         return -1;
     return 0;
 }
@@ -343,8 +359,12 @@ int dx_value_eccn(const char *text, size_t len, char *out, size_t cap)
     if (n < 5 || !isdigit((unsigned char)f[0]) || f[1] < 'A' || f[1] > 'E' ||
         strspn(f + 2, "0123456789") < 3)
         return -1;
+    /* Paragraphs: ".a", ".b.1", ...: each '.' followed by one or more letters or digits. */
     for (size_t i = 5; i < n; i++) {
-        if (!isalnum((unsigned char)f[i]) && f[i] != '.')
+        int dot = f[i] == '.';
+        if (!dot && !isalnum((unsigned char)f[i]))
+            return -1;
+        if (dot && (i + 1 >= n || f[i + 1] == '.'))
             return -1;
     }
     if (n > 5 && f[5] != '.')
@@ -398,13 +418,19 @@ int dx_value_currency(const char *text, size_t len, char out[4])
     }
     if (n != 3)
         return -1;
+    UChar code[4];
     for (size_t i = 0; i < 3; i++) {
         if (!isalpha((unsigned char)f[i]))
             return -1;
         out[i] = (char)toupper((unsigned char)f[i]);
+        code[i] = (UChar)out[i];
     }
     out[3] = '\0';
-    return 0;
+    code[3] = 0;
+    /* ISO 4217 as ICU knows it, current or historic ("YEN" is not a code). */
+    UErrorCode err = U_ZERO_ERROR;
+    UBool known = ucurr_isAvailable(code, -8.64e15, 8.64e15, &err);
+    return U_SUCCESS(err) && known ? 0 : -1;
 }
 
 int dx_value_split(const char *text, size_t len, dx_value_item_fn fn, void *ctx)

@@ -406,9 +406,7 @@ static void test_unclosed_quote_end_line(void **state)
     got *g = READ("id,note\n2,\"never closed\n3,after\n4,more\n");
     assert_int_equal(g->st, DX_OK);
     assert_int_equal(g->n, 4);
-    /* BUG: the damaged row is "read as ending on this line" (its first line, 2) and the
-     * reader resumes at line 3, but it is delivered with end_line = the last line of the file
-     * (4), so its span overlaps the rows delivered after it. Expected end_line 2. */
+    /* The damaged row is read as ending on its first line, and reading resumes on line 3. */
     check_row(g, 1, 2, 2, 1, 1, "2");
     check_row(g, 2, 3, 3, 0, 2, "3", "after");
     check_row(g, 3, 4, 4, 0, 2, "4", "more");
@@ -418,18 +416,20 @@ static void test_unclosed_quote_end_line(void **state)
 static void test_quote_closed_by_a_later_row(void **state)
 {
     (void)state;
-    /* An opening quote is closed by the next quote in the file, wherever it is: here the
-     * quote of line 4 closes the one of line 2, and the 'z' after it is the error. The rows
-     * in between are part of the damaged row; reading resumes on line 5. */
+    /* The quote opened on line 2 is closed by the quote of line 4 and followed by text there.
+     * The row of line 2 is damaged and taken to end on line 2; reading resumes on line 3, so
+     * the rows the quote swallowed are read again: line 3 is a good row, line 4 opens a quote
+     * that is never closed (damaged, ends on line 4), and line 5 is a good row. */
     got *g = READ("a,b\n1,\"x\n2,y\n3,\"z\n4,w");
     assert_int_equal(g->st, DX_OK);
-    assert_int_equal(dx_diags_count(g->diags), 1);
-    check_diag(g, 0, "csv.text-after-quote", 4, 2, "field 2");
-    assert_int_equal(g->n, 3);
-    assert_int_equal(g->rows[1].line, 2);
-    assert_int_equal(g->rows[1].end_line, 4);
-    assert_int_equal(g->rows[1].damaged, 1);
-    check_row(g, 2, 5, 5, 0, 2, "4", "w");
+    assert_int_equal(dx_diags_count(g->diags), 2);
+    check_diag(g, 0, "csv.text-after-quote", 2, 2, "line 4");
+    check_diag(g, 1, "csv.unclosed-quote", 4, 2, "field 2");
+    assert_int_equal(g->n, 5);
+    check_row(g, 1, 2, 2, 1, 1, "1");
+    check_row(g, 2, 3, 3, 0, 2, "2", "y");
+    check_row(g, 3, 4, 4, 1, 1, "3");
+    check_row(g, 4, 5, 5, 0, 2, "4", "w");
     got_free(g);
 }
 

@@ -384,9 +384,7 @@ static void test_percent(void **state)
 static void test_percent_fullwidth_sign(void **state)
 {
     (void)state;
-    /* BUG: values.h promises that full-width ASCII forms are folded before parsing, but
-     * dx_value_percent strips a trailing '%' before folding, so the full-width percent sign
-     * '％' (U+FF05) is left for dx_value_amount, which rejects it: "30％" → -1, expected 30. */
+    /* Full-width forms are folded before parsing, the percent sign '％' (U+FF05) included. */
     double out = -1;
     assert_int_equal(dx_value_percent("30\xEF\xBC\x85", 5, &out), 0);
     assert_true(out == 30.0);
@@ -548,10 +546,7 @@ static void test_eccn(void **state)
 static void test_eccn_malformed_paragraphs(void **state)
 {
     (void)state;
-    /* BUG: after the five-character ECCN, dx_value_eccn accepts any run of letters, digits
-     * and dots once the sixth character is '.', so malformed paragraph references are taken
-     * as ECCNs: "3E001." → "3E001.", "3E001..a" → "3E001..a", "9E515.a." → "9E515.a.".
-     * values.c rejects anything that is not an accepted form; expected: rejected (-1). */
+    /* Paragraph references are '.' + letters or digits, repeated: no empty paragraph. */
     check_eccn_rejected("3E001.");
     check_eccn_rejected("3E001..a");
     check_eccn_rejected("9E515.a.");
@@ -781,10 +776,7 @@ static void test_fold_fullwidth_at_capacity(void **state)
     (void)state;
     char small[4];
     size_t n = 0;
-    /* BUG: dx_value_fold checks `o + w >= cap` with w = the width of the *input* character
-     * (3 bytes for a full-width form) although the folded output is one byte, so "ＡＢＣ"
-     * (folds to "ABC", 3 bytes) is rejected with cap 4: returns -1, expected 0 and "ABC"
-     * (values.h: -1 only when the folded text is longer than cap-1). */
+    /* The cap applies to the folded output: "ＡＢＣ" (9 bytes) folds to "ABC" and fits 4. */
     assert_int_equal(dx_value_fold("\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xA3", 9, small, sizeof small,
                                    &n),
                      0);
