@@ -18,7 +18,7 @@ FUZZ_SECONDS ?= 60
 
 PKGS := icu-uc icu-i18n sqlite3 xlsxwriter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv -pthread
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter

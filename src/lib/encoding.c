@@ -61,10 +61,12 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "encoding_int.h"
 
 #define DX_SAMPLE_BYTES ((size_t)64 * 1024)
 #define DX_SAMPLE_CONTEXT ((size_t)64)
@@ -568,19 +570,141 @@ static size_t dx_single_scan(const unsigned char *s, size_t i, size_t len, int *
 }
 
 /* Character boundaries of an iconv-backed encoding. */
+typedef struct dx_cp932_table dx_cp932_table;
+
 typedef struct dx_charset {
     dx_unit_fn unit;
     dx_scan_fn scan;
+    const dx_cp932_table *table; /* CP932 decoded by table instead of iconv; NULL otherwise */
 } dx_charset;
+
+static const dx_cp932_table *dx_cp932_get(void);
 
 static dx_charset dx_charset_for(dx_encoding enc)
 {
     switch (enc) {
-    case DX_ENC_CP932: return (dx_charset){dx_cp932_unit, dx_cp932_scan};
-    case DX_ENC_EUCJP: return (dx_charset){dx_eucjp_unit, dx_eucjp_scan};
-    case DX_ENC_GB18030: return (dx_charset){dx_gb18030_unit, dx_gb18030_scan};
-    default: return (dx_charset){dx_single_unit, dx_single_scan};
+    case DX_ENC_CP932: return (dx_charset){dx_cp932_unit, dx_cp932_scan, dx_cp932_get()};
+    case DX_ENC_EUCJP: return (dx_charset){dx_eucjp_unit, dx_eucjp_scan, NULL};
+    case DX_ENC_GB18030: return (dx_charset){dx_gb18030_unit, dx_gb18030_scan, NULL};
+    default: return (dx_charset){dx_single_unit, dx_single_scan, NULL};
     }
+}
+
+/* ---- CP932 by table -------------------------------------------------------------------- */
+
+/*
+ * CP932 is the encoding Japanese offices save most, and its text comes in short runs (a name
+ * in kanji between commas), where one iconv call costs ~1,000 instructions of overhead for a
+ * few characters. So CP932 is decoded with a table instead, built once per process *from
+ * glibc's own CP932 converter* (to UCS-4, one lead byte's row per call): the mapping is glibc's
+ * by construction, only the per-call cost is gone. Character structure still comes from
+ * dx_cp932_unit, and a unit the table does not map is one INVALID error covering the unit,
+ * exactly as on the iconv path (tests/unit/test_encoding.c compares the two over every unit).
+ * If the table cannot be built, decoding falls back to iconv.
+ */
+typedef struct dx_cp932_table {
+    uint16_t single[256];       /* one-byte units; 0 = not mapped */
+    uint16_t pair[124][256];    /* [lead index][trail]; leads 81–9F, E0–FC; 0 = not mapped */
+} dx_cp932_table;
+
+static dx_cp932_table *dx_cp932;
+static pthread_once_t dx_cp932_once = PTHREAD_ONCE_INIT;
+static int dx_cp932_disabled; /* testing: force the iconv path */
+
+static int dx_cp932_lead_index(unsigned char lead)
+{
+    return lead <= 0x9F ? lead - 0x81 : lead - 0xE0 + 31;
+}
+
+/* Converts `n` units of `unit_len` bytes at `in` one by one through cd into out[] (0 where
+ * glibc has no mapping or maps outside the BMP). 0 on success, -1 when the table cannot be
+ * trusted (glibc gave other than one code point per unit). */
+static int dx_cp932_fill(iconv_t cd, const unsigned char *in, size_t n, size_t unit_len,
+                         uint16_t *out)
+{
+    size_t done = 0;
+    while (done < n) {
+        char *ip = (char *)(in + done * unit_len);
+        size_t il = (n - done) * unit_len;
+        uint32_t cps[256];
+        char *op = (char *)cps;
+        size_t ol = sizeof cps;
+        size_t r = iconv(cd, &ip, &il, &op, &ol);
+        size_t units = (size_t)(ip - (char *)(in + done * unit_len)) / unit_len;
+        if ((size_t)(op - (char *)cps) != units * 4 || units > 256)
+            return -1;
+        for (size_t k = 0; k < units; k++)
+            out[done + k] = cps[k] > 0xFFFF ? 0 : (uint16_t)cps[k];
+        done += units;
+        if (r == (size_t)-1 && done < n) {
+            out[done++] = 0; /* EILSEQ (or EINVAL) at this unit: not mapped */
+            iconv(cd, NULL, NULL, NULL, NULL);
+        }
+    }
+    return 0;
+}
+
+static void dx_cp932_build(void)
+{
+    iconv_t cd = iconv_open("UCS-4LE", "CP932");
+    dx_cp932_table *t = dx_calloc(1, sizeof *t);
+    int ok = cd != (iconv_t)-1 && t != NULL;
+    unsigned char bytes[2 * 256];
+    for (int b = 1; ok && b < 256; b++) { /* one call per byte: a lead would pair with the next */
+        unsigned char one = (unsigned char)b;
+        if (!dx_in(one, 0x81, 0x9F) && !dx_in(one, 0xE0, 0xFC))
+            ok = dx_cp932_fill(cd, &one, 1, 1, &t->single[b]) == 0;
+    }
+    for (int lead = 0x81; ok && lead <= 0xFC; lead++) {
+        if (lead > 0x9F && lead < 0xE0)
+            continue;
+        for (int trail = 0; trail < 256; trail++) {
+            bytes[2 * trail] = (unsigned char)lead;
+            bytes[2 * trail + 1] = (unsigned char)trail;
+        }
+        /* only trails 40–FC (not 7F) make units; the others are never looked up */
+        ok = dx_cp932_fill(cd, bytes + 2 * 0x40, 0xFD - 0x40, 2,
+                           t->pair[dx_cp932_lead_index((unsigned char)lead)] + 0x40) == 0;
+    }
+    if (cd != (iconv_t)-1)
+        iconv_close(cd);
+    if (!ok) {
+        dx_free(t);
+        return;
+    }
+    dx_cp932 = t; /* never freed: one table per process, like iconv's own module data */
+}
+
+static const dx_cp932_table *dx_cp932_get(void)
+{
+    if (dx_cp932_disabled)
+        return NULL;
+    pthread_once(&dx_cp932_once, dx_cp932_build);
+    return dx_cp932;
+}
+
+void dx_encoding_testing_use_tables(int on)
+{
+    dx_cp932_disabled = !on;
+}
+
+/* Like dx_iconv_run for CP932, by table. */
+static dx_status dx_cp932_run(dx_decoder *d, const dx_cp932_table *t, size_t start, size_t end)
+{
+    const unsigned char *s = d->src;
+    size_t want = (end - start) * 3 / 2 + 4, left = d->limit - d->out_len;
+    dx_status st = dx_out_reserve(d, want < left ? want : left);
+    for (size_t i = start; i < end && st == DX_OK;) {
+        int n = dx_cp932_unit(s + i, end - i);
+        uint16_t cp = n == 2 ? t->pair[dx_cp932_lead_index(s[i])][s[i + 1]] : t->single[s[i]];
+        size_t len = n > 0 ? (size_t)n : 1;
+        if (cp)
+            st = dx_out_code_point(d, cp);
+        else
+            st = dx_decode_problem_add(d, i, len, DX_DECODE_INVALID);
+        i += len;
+    }
+    return st;
 }
 
 /* ---- iconv-backed encodings: decoding ----------------------------------------------------- */
@@ -651,7 +775,10 @@ static dx_status dx_multibyte_run(dx_decoder *d, size_t *i, const dx_charset *cs
             break;
         end = gap;
     }
-    dx_status st = end > start ? dx_iconv_run(d, start, end, cs->unit) : DX_OK;
+    dx_status st = DX_OK;
+    if (end > start)
+        st = cs->table ? dx_cp932_run(d, cs->table, start, end)
+                       : dx_iconv_run(d, start, end, cs->unit);
     *i = end;
     if (st != DX_OK || end == d->len || s[end] < 0x80)
         return st;

@@ -35,18 +35,18 @@
 
 /* ---- tables of records ---- */
 
-static dx_status table_reserve(dx_records *r, dx_table *t, size_t record_size)
+static dx_status table_reserve(dx_records *r, dx_table *t, size_t record_size, size_t need)
 {
-    if (t->n < t->cap)
+    if (need <= t->cap)
         return DX_OK;
-    size_t cap = dx_grow_cap(t->cap, t->n + 1, SIZE_MAX / (record_size + sizeof(void *)));
+    size_t cap = dx_grow_cap(t->cap, need, SIZE_MAX / (record_size + sizeof(void *)));
     if (!cap)
         return DX_ERR_NOMEM;
     unsigned char *items = dx_realloc(t->items, cap * record_size);
     if (!items)
         return DX_ERR_NOMEM;
     t->items = items;
-    const char ***raw = dx_realloc(t->raw, cap * sizeof *raw);
+    const char **raw = dx_realloc(t->raw, cap * sizeof *raw);
     if (!raw)
         return DX_ERR_NOMEM;
     t->raw = raw;
@@ -354,7 +354,10 @@ dx_records_totals dx_records_totals_get(const dx_records *r)
     return t;
 }
 
-dx_status dx_records_table_reserve(dx_records *r, dx_record_kind kind)
+dx_status dx_records_table_reserve(dx_records *r, dx_record_kind kind, size_t extra)
 {
-    return table_reserve(r, &r->tables[kind], dx_schema_get(kind)->record_size);
+    dx_table *t = &r->tables[kind];
+    if (extra > SIZE_MAX - t->n)
+        return DX_ERR_NOMEM;
+    return table_reserve(r, t, dx_schema_get(kind)->record_size, t->n + extra);
 }

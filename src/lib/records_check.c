@@ -247,6 +247,21 @@ static const char *subject_of_record(dx_record_kind kind, const void *rec)
     }
 }
 
+/* Reject accepted record i: its values are rebuilt from its row as read. */
+static dx_status reject_record(dx_records *r, dx_record_kind kind, size_t i, const char *subject)
+{
+    size_t n = r->headers[kind].n;
+    const char **values = dx_malloc((n ? n : 1) * sizeof *values);
+    if (!values)
+        return DX_ERR_NOMEM;
+    const char *v = r->tables[kind].raw[i];
+    for (size_t k = 0; k < n; k++, v += strlen(v) + 1)
+        values[k] = v;
+    dx_status st = dx_records_reject(r, kind, source_of(r, kind, i), subject, values);
+    dx_free(values);
+    return st;
+}
+
 /* Move dropped records to the rejected list, keeping the order of the rest. */
 static dx_status apply_drops(checker *c, dx_record_kind kind)
 {
@@ -257,8 +272,7 @@ static dx_status apply_drops(checker *c, dx_record_kind kind)
     for (size_t i = 0; i < t->n && st == DX_OK; i++) {
         unsigned char *rec = t->items + i * size;
         if (c->drop[kind][i]) {
-            st = dx_records_reject(r, kind, source_of(r, kind, i), subject_of_record(kind, rec),
-                                   t->raw[i]);
+            st = reject_record(r, kind, i, subject_of_record(kind, rec));
             continue;
         }
         if (kept != i) {

@@ -9,10 +9,14 @@
 #include "dexcheck/records.h"
 #include "strmap.h"
 
-/* One kind's accepted records, with each record's raw values (aligned with the header). */
+/*
+ * One kind's accepted records, with each record's row as read: raw[i] holds the header's
+ * number of NUL-terminated values back to back (an accepted row has exactly that many), so
+ * a row that a cross-file check rejects can still be kept as it was read.
+ */
 typedef struct dx_table {
     unsigned char *items; /* n records of the schema's record_size */
-    const char ***raw;    /* raw[i][j] = value of header column j of record i */
+    const char **raw;     /* raw[i]: the values of record i, back to back */
     size_t n, cap;
 } dx_table;
 
@@ -41,8 +45,8 @@ struct dx_records {
 dx_status dx_records_reject(dx_records *r, dx_record_kind kind, dx_source_ref src,
                             const char *subject_id, const char *const *values);
 
-/* Make room for one more record of `kind`. */
-dx_status dx_records_table_reserve(dx_records *r, dx_record_kind kind);
+/* Make room for `extra` more records of `kind`. */
+dx_status dx_records_table_reserve(dx_records *r, dx_record_kind kind, size_t extra);
 
 /* Decode, split and convert one file (records_parse.c). */
 dx_status dx_records_parse_file(dx_records *r, dx_record_kind kind, dx_records_file *info,

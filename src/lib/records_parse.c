@@ -30,6 +30,9 @@ typedef struct file_ctx {
     size_t n_unknown;
     int missing_required; /* a required column is absent: every row is rejected */
     int unnamed_warned;   /* a value under a header-less column was warned about */
+    const char **values;  /* the row being converted: its values (trimmed) and lengths */
+    size_t *lens;
+    size_t values_cap;
     unsigned long line;   /* of the row being converted */
     int bad;              /* the row being converted has an error */
 } file_ctx;
@@ -273,7 +276,14 @@ static dx_status set_list(file_ctx *c, const dx_column *col, size_t field, unsig
         return DX_ERR_NOMEM;
     if (l.countries)
         memset(l.countries, 0, cap * sizeof *l.countries);
-    dx_value_split(text, len, list_item, &l);
+    if (l.owners)
+        memset(l.owners, 0, cap * sizeof *l.owners);
+    int bad_before = c->bad;
+    if (cap == 1) { /* one item (the common case): no need to split */
+        dx_value_trim(&text, &len);
+        list_item(&l, text, len);
+    } else
+        dx_value_split(text, len, list_item, &l);
     if (l.st != DX_OK)
         return l.st;
     void *at = rec + col->offset;
@@ -288,7 +298,7 @@ static dx_status set_list(file_ctx *c, const dx_column *col, size_t field, unsig
             total += l.owners[i].percent;
         org->n_owners = l.n;
         org->owners = l.owners;
-        if (total > 100.0 + 1e-9)
+        if (c->bad == bad_before && total > 100.0 + 1e-9) /* a bad item has no share */
             return row_error(c, field, "value.owners", NULL,
                              "the owners' shares add up to %.2f %%, more than 100 %%", total);
     } else
@@ -443,34 +453,48 @@ static int needs_trim(const char *v, size_t len)
                    v[len - 1] == ' ' || v[len - 1] == '\t' || (unsigned char)v[len - 1] == 0x80);
 }
 
-/* Copy the row's fields into the arena in one block, trimmed; missing trailing fields are "".
- * lens[i] (for i < row->n_fields) receives each trimmed length. */
-static const char **copy_values(file_ctx *c, const dx_csv_row *row, size_t *lens)
+/*
+ * Copy the row's fields into the arena in one block (kept as read: the record's raw row) and
+ * point c->values at them; a value with spaces around it gets a trimmed copy of its own, so
+ * the block stays intact. Missing trailing fields are "". Returns the block, NULL when out of
+ * memory.
+ */
+static const char *copy_values(file_ctx *c, const dx_csv_row *row)
 {
     size_t n = c->n_header > row->n_fields ? c->n_header : row->n_fields;
-    const char **values = dx_arena_alloc(&c->r->arena, (n ? n : 1) * sizeof *values);
+    if (n > c->values_cap) {
+        size_t cap = n < 64 ? 64 : n;
+        const char **values = dx_realloc(c->values, cap * sizeof *values);
+        size_t *lens = values ? dx_realloc(c->lens, cap * sizeof *lens) : NULL;
+        if (values)
+            c->values = values;
+        if (!lens)
+            return NULL;
+        c->lens = lens;
+        c->values_cap = cap;
+    }
     char *block = dx_arena_alloc(&c->r->arena, row->bytes_len + 1);
-    if (!values || !block)
+    if (!block)
         return NULL;
     memcpy(block, row->bytes, row->bytes_len);
     block[row->bytes_len] = '\0';
     for (size_t i = 0; i < n; i++) {
         if (i >= row->n_fields) {
-            values[i] = block + row->bytes_len;
+            c->values[i] = block + row->bytes_len;
+            c->lens[i] = 0;
             continue;
         }
-        char *v = block + (row->fields[i] - row->bytes);
+        const char *v = block + (row->fields[i] - row->bytes);
         size_t len = row->lens[i];
         if (needs_trim(v, len)) {
-            const char *t = v;
-            dx_value_trim(&t, &len);
-            v = (char *)t;
-            v[len] = '\0';
+            dx_value_trim(&v, &len);
+            if (!(v = dx_arena_strndup(&c->r->arena, v, len)))
+                return NULL;
         }
-        values[i] = v;
-        lens[i] = len;
+        c->values[i] = v;
+        c->lens[i] = len;
     }
-    return values;
+    return block;
 }
 
 static const char *subject_of(const file_ctx *c, const char *const *values, size_t n)
@@ -490,9 +514,10 @@ static dx_status convert_row(file_ctx *c, const dx_csv_row *row)
     c->line = row->line;
     c->bad = row->damaged || c->missing_required;
     c->info->rows_read++;
-    size_t lens[DX_CSV_MAX_FIELDS];
-    const char **values = copy_values(c, row, lens);
-    dx_status st = values ? dx_records_table_reserve(r, s->kind) : DX_ERR_NOMEM;
+    const char *block = copy_values(c, row);
+    const char **values = c->values;
+    const size_t *lens = c->lens;
+    dx_status st = block ? dx_records_table_reserve(r, s->kind, 1) : DX_ERR_NOMEM;
     if (st != DX_OK)
         return st;
     if (row->n_fields != c->n_header && !row->damaged)
@@ -521,7 +546,7 @@ static dx_status convert_row(file_ctx *c, const dx_csv_row *row)
     if (c->bad)
         return dx_records_reject(r, s->kind, src, subject_of(c, values, row->n_fields), values);
     *(dx_source_ref *)(rec + s->src_offset) = src;
-    t->raw[t->n++] = values;
+    t->raw[t->n++] = block;
     return DX_OK;
 }
 
@@ -558,6 +583,16 @@ static dx_status report_encoding(file_ctx *c, dx_status st, const dx_decoded *d)
     return st;
 }
 
+/* Lines in the text: an upper bound of its rows, to size the record table once. */
+static size_t count_lines(const char *text, size_t len)
+{
+    size_t n = 1;
+    for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p)));
+         p++)
+        n++;
+    return n;
+}
+
 dx_status dx_records_parse_file(dx_records *r, dx_record_kind kind, dx_records_file *info,
                                 const void *bytes, size_t len, dx_diags *diags)
 {
@@ -580,6 +615,11 @@ dx_status dx_records_parse_file(dx_records *r, dx_record_kind kind, dx_records_f
     info->encoding = d.encoding;
     info->had_bom = d.had_bom;
     info->detected = d.detected;
+    st = dx_records_table_reserve(r, kind, count_lines(d.text, d.len));
+    if (st != DX_OK) {
+        dx_decoded_free(&d);
+        return st;
+    }
     dx_csv_source src = {info->path, &d, 0};
     size_t blank = 0;
     st = dx_csv_read(&src, diags, on_row, &c, &blank);
@@ -587,6 +627,8 @@ dx_status dx_records_parse_file(dx_records *r, dx_record_kind kind, dx_records_f
         st = dx_diags_add(diags, DX_SEV_WARNING, info->path, 0, 0, "records.empty",
                           NULL, "the file is empty: no header and no rows");
     dx_free(c.column_of);
+    dx_free(c.values);
+    dx_free(c.lens);
     dx_decoded_free(&d);
     info->blank_rows = blank;
     info->rows_accepted = r->tables[kind].n;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "encoding_int.h"
 #include "dexcheck/encoding.h"
 
 #define FFFD "\xEF\xBF\xBD"
@@ -757,6 +758,48 @@ static void test_allocation_failures(void **state)
     free(le.data);
 }
 
+
+/*
+ * CP932 is decoded by a table built from glibc's converter. Over every one-byte unit and every
+ * lead byte paired with every other byte, the table path and the iconv path must give the
+ * same text and the same errors (offsets, bytes, problems).
+ */
+static void test_cp932_table_matches_iconv(void **state)
+{
+    (void)state;
+    size_t errors = 0;
+    for (int lead = 1; lead < 256; lead++) {
+        unsigned char buf[4 + 3 * 256];
+        size_t n = 0;
+        buf[n++] = (unsigned char)lead;
+        buf[n++] = ',';
+        for (int b = 1; b < 256; b++) {
+            buf[n++] = (unsigned char)lead;
+            buf[n++] = (unsigned char)b;
+            buf[n++] = '\n';
+        }
+        dx_decoded by_table = {0}, by_iconv = {0};
+        dx_encoding_testing_use_tables(1);
+        assert_int_equal(dx_decode(buf, n, DX_ENC_CP932, 0, &by_table), DX_OK);
+        dx_encoding_testing_use_tables(0);
+        assert_int_equal(dx_decode(buf, n, DX_ENC_CP932, 0, &by_iconv), DX_OK);
+        dx_encoding_testing_use_tables(1);
+        assert_int_equal(by_table.len, by_iconv.len);
+        assert_memory_equal(by_table.text, by_iconv.text, by_table.len);
+        assert_int_equal(by_table.n_errors, by_iconv.n_errors);
+        for (size_t k = 0; k < by_table.n_errors; k++) {
+            assert_int_equal(by_table.errors[k].src_offset, by_iconv.errors[k].src_offset);
+            assert_int_equal(by_table.errors[k].out_offset, by_iconv.errors[k].out_offset);
+            assert_int_equal(by_table.errors[k].nbytes, by_iconv.errors[k].nbytes);
+            assert_int_equal(by_table.errors[k].problem, by_iconv.errors[k].problem);
+        }
+        errors += by_table.n_errors;
+        dx_decoded_free(&by_table);
+        dx_decoded_free(&by_iconv);
+    }
+    assert_true(errors > 10000); /* the unmapped units were really exercised */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -787,6 +830,7 @@ int main(void)
         cmocka_unit_test(test_invalid_arguments),
         cmocka_unit_test(test_encoding_parse_and_name),
         cmocka_unit_test(test_allocation_failures),
+        cmocka_unit_test(test_cp932_table_matches_iconv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
