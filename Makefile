@@ -74,6 +74,11 @@ $(B)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(B)/libdexche
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< tests/fuzz/replay_main.c $(B)/libdexcheck.a $(PKG_LIBS) $(LDOPT)
 
+# Documentation generated from the code (docs/records.md, docs/errors.md).
+$(B)/tools/gen_docs: tests/tools/gen_docs.c $(B)/libdexcheck.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libdexcheck.a $(PKG_LIBS) $(LDOPT)
+
 $(B)/fuzz_%: tests/fuzz/fuzz_%.c $(B)/libdexcheck.a
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libdexcheck.a $(PKG_LIBS) $(LDOPT) -lstdc++
 
@@ -86,7 +91,7 @@ test: deps
 	@$(MAKE) --no-print-directory VARIANT=san check-variant
 	@tests/run.sh --summary build/release build/san
 
-check-variant: $(B)/dexcheck $(UNIT_BIN) $(REPLAY_BIN)
+check-variant: $(B)/dexcheck $(UNIT_BIN) $(REPLAY_BIN) $(B)/tools/gen_docs
 	@tests/run.sh $(B)
 
 demo: deps
@@ -103,10 +108,9 @@ fuzz: deps
 fuzz-run: $(FUZZ_NAMES:%=$(B)/fuzz_%)
 	@scripts/fuzz.sh $(B) $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
-docs: docs/errors.md
-
-docs/errors.md: include/dexcheck/status.h scripts/gen-errors.sh
-	scripts/gen-errors.sh > $@
+docs: $(B)/tools/gen_docs
+	$(B)/tools/gen_docs records > docs/records.md
+	$(B)/tools/gen_docs errors > docs/errors.md
 
 install: $(B)/dexcheck
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
