@@ -2,6 +2,7 @@
 # basic.sh — the dexcheck command line itself: version, help, dispatch, usage errors, and the
 # subcommands that are not built yet. Prints TAP. Run by tests/run.sh with DEXCHECK set to the
 # binary; uses only sh, grep and the binary.
+. tests/cli/lib/tap.sh
 set -u
 
 : "${DEXCHECK:?set DEXCHECK to the dexcheck binary}"
@@ -11,20 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 out=$tmp/out
 err=$tmp/err
-n=0
-failures=0
 
-# check DESCRIPTION COMMAND...: one TAP line, ok when COMMAND succeeds.
-check() {
-    what=$1; shift
-    n=$((n + 1))
-    if "$@"; then
-        echo "ok $n - $what"
-    else
-        echo "not ok $n - $what"
-        failures=$((failures + 1))
-    fi
-}
 
 # run ARGS...: runs dexcheck; stdout in $out, stderr in $err, exit status in $rc.
 run() {
@@ -99,5 +87,5 @@ check "help screen exits 0 with the screen help" out_has '^usage: dexcheck scree
 run help frobnicate
 check "help of an unknown command exits 2" status_is 2
 
-echo "1..$n"
+tap_done
 [ "$failures" -eq 0 ]

@@ -1,11 +1,7 @@
 #!/bin/sh
 # The generated documents are up to date: docs/records.md and docs/errors.md are exactly what
 # `make docs` writes from the code. TAP output; BUILD is the build folder.
-n=0
-check() {  # description, command...
-    n=$((n + 1)); d=$1; shift
-    if "$@" > /dev/null 2>&1; then echo "ok $n - $d"; else echo "not ok $n - $d"; fi
-}
+. tests/cli/lib/tap.sh
 gen=$BUILD/tools/gen_docs
 for doc in records errors; do
     check "docs/$doc.md is what 'make docs' generates (run it after changing the code)" \
@@ -13,4 +9,4 @@ for doc in records errors; do
 done
 check "docs/records.md names the Japanese header 入国日" grep -q '入国日' docs/records.md
 check "docs/errors.md lists DX_ERR_NOMEM" grep -q 'DX_ERR_NOMEM' docs/errors.md
-echo "1..$n"
+tap_done

@@ -4,11 +4,7 @@
 # detected, reported by name and read with every row accepted; --encoding overrides detection;
 # the wrong --encoding rejects rows instead of reading mojibake. TAP output; DEXCHECK is the
 # binary.
-n=0
-check() {  # description, command...
-    n=$((n + 1)); d=$1; shift
-    if "$@" > /dev/null 2>&1; then echo "ok $n - $d"; else echo "not ok $n - $d"; fi
-}
+. tests/cli/lib/tap.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -70,4 +66,4 @@ check "... reports a byte that cannot be decoded as UTF-8, with its offset" \
     grep -q "people.csv:2:4: error: byte.* at byte offset [0-9]* cannot be decoded as UTF-8" "$tmp/wrong.out"
 check "... rejects the rows that hold such bytes" grep -q "3 rows read = 0 accepted + 3 rejected" "$tmp/wrong.out"
 check "unknown --encoding is a usage error (exit 2)" sh -c "'$DEXCHECK' records check --encoding klingon '$tmp/utf8'; test \$? -eq 2"
-echo "1..$n"
+tap_done

@@ -10,6 +10,7 @@
 #
 # Prints TAP. Run by tests/run.sh with DEXCHECK set to the binary (release or sanitizer build)
 # from the repository root; uses only sh, timeout, grep, sed and awk.
+. tests/cli/lib/tap.sh
 set -u
 
 : "${DEXCHECK:?set DEXCHECK to the dexcheck binary}"
@@ -21,22 +22,8 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 out=$tmp/out
 err=$tmp/err
-n=0
-failures=0
 LIMIT=20 # seconds
 
-# check DESCRIPTION COMMAND...: one TAP line, ok when COMMAND succeeds. A description ending
-# in "# TODO bug: ..." is a known library bug (TAP's TODO directive).
-check() {
-    what=$1; shift
-    n=$((n + 1))
-    if "$@"; then
-        echo "ok $n - $what"
-    else
-        echo "not ok $n - $what"
-        failures=$((failures + 1))
-    fi
-}
 
 # run ARGS...: `dexcheck records check ARGS` under timeout; stdout in $out, stderr in $err,
 # exit status in $rc (124 when it was stopped at the time limit).
@@ -96,11 +83,6 @@ files_reconcile() {
 errors_are() { totals_line | grep -q -E "; $1 errors?, "; }
 warnings_are() { totals_line | grep -q -E ", $1 warnings?$"; }
 
-# When set (" # TODO bug: ..."), $todo is appended to the descriptions of the checks that
-# depend on the run finishing in time and printing its report: folder()'s and diag()'s.
-# $todo_totals is the same for folder()'s check of the exact counts alone.
-todo=
-todo_totals=
 
 # folder NAME STATUS READ ACCEPTED REJECTED [OPTION...]: runs records check on the folder and
 # checks what every hostile folder must satisfy. $d is the folder's path, for diag().
@@ -110,14 +92,14 @@ folder() {
     d=$H/$name
     label="$name${1:+ ($*)}"
     run "$@" "$d"
-    check "$label: finishes within $LIMIT s$todo" finished
+    check "$label: finishes within $LIMIT s" finished
     check "$label: does not crash (exit status $rc < 128)" no_crash
     check "$label: no sanitizer report on stderr" no_sanitizer_report
     check "$label: nothing on stderr" err_empty
-    check "$label: exit status $want$todo" status_is "$want"
-    check "$label: totals say $r rows read = $a accepted + $j rejected$todo${todo_totals}" totals_are "$r" "$a" "$j"
-    check "$label: totals reconcile (read = accepted + rejected)$todo" totals_reconcile
-    check "$label: every file's counts reconcile and add up to the totals$todo" files_reconcile
+    check "$label: exit status $want" status_is "$want"
+    check "$label: totals say $r rows read = $a accepted + $j rejected" totals_are "$r" "$a" "$j"
+    check "$label: totals reconcile (read = accepted + rejected)" totals_reconcile
+    check "$label: every file's counts reconcile and add up to the totals" files_reconcile
 }
 
 # diag LOC SEVERITY CODE WORD...: the diagnostic "$d/LOC: SEVERITY: ..." with every WORD.
@@ -125,7 +107,7 @@ folder() {
 diag() {
     loc=$1 sev=$2 code=$3
     shift 3
-    check "$name: $loc: $sev $code: $*$todo" has_diag "$d/$loc: $sev: " "$@"
+    check "$name: $loc: $sev $code: $*" has_diag "$d/$loc: $sev: " "$@"
 }
 
 # ---- encodings ----------------------------------------------------------------------------
@@ -170,9 +152,9 @@ done
 folder enc-many-errors 3 1 0 1
 diag people.csv:2:23 error encoding.invalid "byte 81 at byte offset 1008070 cannot be decoded as UTF-8"
 diag people.csv:2:23 error encoding.invalid "byte 81 at byte offset 1028068 cannot be decoded as UTF-8"
-check "$name: all 10000 errors are printed$todo" \
+check "$name: all 10000 errors are printed" \
     count_diags "$d/people.csv:2:23: error: byte 81 at" 10000
-check "$name: totals count 10000 errors$todo" errors_are 10000
+check "$name: totals count 10000 errors" errors_are 10000
 
 folder nul-bytes 3 6 4 2
 check "$name: visitors.csv is read as CP932" has_diag "  visitors.csv " "CP932 (detected)"
@@ -292,5 +274,5 @@ diag staff.csv warning records.unknown-file "not a record file name; ignored"
 diag people.txt warning records.unknown-file "not a record file name; ignored"
 check "$name: only people.csv is read" has_diag "1 file, " "1 row read"
 
-echo "1..$n"
+tap_done
 [ "$failures" -eq 0 ]

@@ -3,11 +3,7 @@
 # installed binary runs; scripts/install-deps.sh installs exactly the missing packages (with
 # apt-get update first) and nothing when all are present. The package tools are replaced by
 # fakes on PATH, so this runs anywhere without touching the machine. TAP output.
-n=0
-check() {  # description, command...
-    n=$((n + 1)); d=$1; shift
-    if "$@" > /dev/null 2>&1; then echo "ok $n - $d"; else echo "not ok $n - $d"; fi
-}
+. tests/cli/lib/tap.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -55,4 +51,4 @@ status=$?
 check "install-deps: not root and no sudo: exit 1" test "$status" -eq 1
 check "install-deps: ... saying what it needs" grep -q "need root (or sudo) to install: libcsv-dev" "$tmp/nonroot.out"
 check "install-deps: ... and installing nothing" test ! -s "$FAKE_LOG"
-echo "1..$n"
+tap_done
