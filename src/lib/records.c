@@ -33,28 +33,6 @@
 
 #define DEFAULT_MAX_FILE ((size_t)1 << 30)
 
-/* ---- tables of records ---- */
-
-static dx_status table_reserve(dx_records *r, dx_table *t, size_t record_size, size_t need)
-{
-    if (need <= t->cap)
-        return DX_OK;
-    size_t cap = dx_grow_cap(t->cap, need, SIZE_MAX / (record_size + sizeof(void *)));
-    if (!cap)
-        return DX_ERR_NOMEM;
-    unsigned char *items = dx_realloc(t->items, cap * record_size);
-    if (!items)
-        return DX_ERR_NOMEM;
-    t->items = items;
-    const char **raw = dx_realloc(t->raw, cap * sizeof *raw);
-    if (!raw)
-        return DX_ERR_NOMEM;
-    t->raw = raw;
-    t->cap = cap;
-    (void)r;
-    return DX_OK;
-}
-
 dx_status dx_records_new(const dx_records_options *opt, dx_records **out)
 {
     dx_records *r = dx_calloc(1, sizeof *r);
@@ -357,7 +335,23 @@ dx_records_totals dx_records_totals_get(const dx_records *r)
 dx_status dx_records_table_reserve(dx_records *r, dx_record_kind kind, size_t extra)
 {
     dx_table *t = &r->tables[kind];
+    size_t record_size = dx_schema_get(kind)->record_size;
     if (extra > SIZE_MAX - t->n)
         return DX_ERR_NOMEM;
-    return table_reserve(r, t, dx_schema_get(kind)->record_size, t->n + extra);
+    size_t need = t->n + extra;
+    if (need <= t->cap)
+        return DX_OK;
+    size_t cap = dx_grow_cap(t->cap, need, SIZE_MAX / (record_size + sizeof(void *)));
+    if (!cap)
+        return DX_ERR_NOMEM;
+    unsigned char *items = dx_realloc(t->items, cap * record_size);
+    if (!items)
+        return DX_ERR_NOMEM;
+    t->items = items; /* cap stays until both arrays have grown */
+    const char **raw = dx_realloc(t->raw, cap * sizeof *raw);
+    if (!raw)
+        return DX_ERR_NOMEM;
+    t->raw = raw;
+    t->cap = cap;
+    return DX_OK;
 }
