@@ -16,7 +16,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 FUZZ_SECONDS ?= 60
 
-PKGS := icu-uc icu-i18n sqlite3 xlsxwriter
+PKGS := icu-uc icu-i18n sqlite3 xlsxwriter libxml-2.0 libzip jansson
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv -pthread
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)

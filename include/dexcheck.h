@@ -14,5 +14,6 @@
 #include "dexcheck/encoding.h"
 #include "dexcheck/country.h"
 #include "dexcheck/records.h"
+#include "dexcheck/lists.h"
 
 #endif

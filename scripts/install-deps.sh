@@ -3,8 +3,11 @@
 # first only when something has to be installed. Needs root (or sudo) only then.
 set -eu
 
+# libxml2: UN list XML, e-Gov XML and the sheets of xlsx files; libzip: the xlsx container;
+# jansson: the JSON control data.
 PACKAGES="make gcc clang pkg-config libc6-dev
 libxlsxwriter-dev libcsv-dev libsqlite3-dev libicu-dev libcmocka-dev
+libxml2-dev libzip-dev libjansson-dev
 python3 python3-openpyxl"
 
 missing=""

@@ -64,3 +64,18 @@ void dx_arena_free(dx_arena *a)
     a->head = NULL;
     a->used = a->size = a->total = 0;
 }
+
+void dx_arena_reset(dx_arena *a)
+{
+    if (!a->head)
+        return;
+    dx_arena_block *b = a->head->next;
+    while (b) {
+        dx_arena_block *next = b->next;
+        dx_free(b);
+        b = next;
+    }
+    a->head->next = NULL;
+    a->used = 0;
+    a->total = 0;
+}

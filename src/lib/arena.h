@@ -25,5 +25,7 @@ void *dx_arena_alloc(dx_arena *a, size_t n);
 /* A NUL-terminated copy of `n` bytes of `s`; NULL when out of memory. */
 char *dx_arena_strndup(dx_arena *a, const char *s, size_t n);
 void dx_arena_free(dx_arena *a);
+/* Forget everything handed out, keeping one block for reuse (per-item scratch memory). */
+void dx_arena_reset(dx_arena *a);
 
 #endif

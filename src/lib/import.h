@@ -1,0 +1,43 @@
+/*
+ * import.h — what a list importer gets and gives (internal).
+ *
+ * An importer is a function over the files of one publication (OFAC's four CSV files, one CSL
+ * CSV, one xlsx, ...). It builds each entry with the entry builder (entry.h) and hands it to
+ * im->emit. Problems go to im->diags with file:line (or file:row / XML line); an importer
+ * reports every problem it can and returns DX_ERR_INPUT when there was any error, so that the
+ * store keeps nothing of that import. It never prints, never exits, and bounds what it reads.
+ */
+#ifndef DX_IMPORT_H
+#define DX_IMPORT_H
+
+#include <stddef.h>
+
+#include "dexcheck/lists.h"
+#include "entry.h"
+
+typedef struct dx_import_file {
+    const char *path;           /* as given, for diagnostics */
+    const char *name;           /* base name, e.g. "sdn.csv" */
+    const unsigned char *bytes; /* the whole file */
+    size_t len;
+} dx_import_file;
+
+typedef struct dx_import {
+    dx_diags *diags;
+    dx_entry_builder *builder;
+    dx_entry_fn emit;             /* call with dx_entry_finish(builder) for each entry */
+    void *emit_ctx;
+    const dx_countries *countries;
+    char publication_date[11];    /* YYYY-MM-DD when the publication carries one, else "" */
+} dx_import;
+
+typedef dx_status (*dx_import_fn)(dx_import *im, const dx_import_file *files, size_t n_files);
+
+/* The importers (one file each: import_ofac.c, import_csl.c, ...). */
+dx_status dx_import_ofac(dx_import *im, const dx_import_file *files, size_t n_files);
+dx_status dx_import_csl(dx_import *im, const dx_import_file *files, size_t n_files);
+dx_status dx_import_dpl(dx_import *im, const dx_import_file *files, size_t n_files);
+dx_status dx_import_un(dx_import *im, const dx_import_file *files, size_t n_files);
+dx_status dx_import_meti_eul(dx_import *im, const dx_import_file *files, size_t n_files);
+
+#endif
