@@ -15,5 +15,6 @@
 #include "dexcheck/country.h"
 #include "dexcheck/records.h"
 #include "dexcheck/lists.h"
+#include "dexcheck/store.h"
 
 #endif

@@ -1,0 +1,30 @@
+/*
+ * store_int.h — writing list versions into the store (internal; used by lists_import.c).
+ *
+ * dx_store_begin_version opens the transaction of one import; dx_store_commit_version or
+ * dx_store_rollback_version ends it. Nothing is visible to readers before the commit.
+ */
+#ifndef DX_STORE_INT_H
+#define DX_STORE_INT_H
+
+#include "dexcheck/store.h"
+
+/* Begins a transaction and a version row; *already = 1 (and no transaction is left open) when
+ * the same publication (list id and sha256) is already stored. */
+dx_status dx_store_begin_version(dx_store *s, const char *list_id, const char *format,
+                                 const char *sha256, const char *files, long long *version_id,
+                                 int *already, long long *existing_id);
+dx_status dx_store_add_source_file(dx_store *s, long long version_id, const char *name,
+                                   const char *sha256, size_t bytes);
+/* DX_ERR_INPUT (with a diagnostic) when the entry id repeats within the version. */
+dx_status dx_store_add_entry(dx_store *s, long long version_id, const dx_entry *e,
+                             dx_diags *diags, const char *source);
+dx_status dx_store_commit_version(dx_store *s, long long version_id, const char *publication_date,
+                                  size_t entries, size_t names);
+void dx_store_rollback_version(dx_store *s);
+
+/* The counts of an already stored version. */
+dx_status dx_store_version_counts(dx_store *s, long long version_id, size_t *entries,
+                                  size_t *names, char publication_date[11]);
+
+#endif
