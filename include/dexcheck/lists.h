@@ -54,9 +54,10 @@ typedef struct dx_entry_name {
  * A fact about an entry, typed by a short word. Types used by the importers (docs/lists.md):
  * dob, pob, nationality, citizenship, address, passport, national_id, tax_id, registration,
  * imo, call_sign, vessel_type, vessel_flag, gender, title, program, linked_to, email, website,
- * sub_list (a list inside a list, e.g. "EL" in the CSL), concern (METI B/C/M/N/CW),
- * license_requirement, license_policy, federal_register, listed_on, effective_date,
- * expiration_date. `country` is an ISO alpha-2 code when the fact names a country that
+ * sub_list (a list inside a list, e.g. "EL" in the CSL), concern (METI B/C/M/N/CW), country
+ * (where an organisation is), license_requirement, license_policy, federal_register,
+ * listed_on, effective_date, expiration_date, designation, entity_number (the CSL's, which for
+ * Treasury rows is OFAC's ent_num), dataid (the UN's), id (an identifier of another kind). `country` is an ISO alpha-2 code when the fact names a country that
  * resolves, "" otherwise; `value` keeps the text as the list wrote it.
  */
 typedef struct dx_entry_fact {

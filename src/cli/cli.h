@@ -30,6 +30,7 @@ const char *dx_cli_command_arrives(const char *name);
 typedef int (*dx_cli_command_fn)(int argc, char **argv);
 
 int dx_cli_records(int argc, char **argv); /* cmd_records.c */
+int dx_cli_lists(int argc, char **argv);   /* cmd_lists.c */
 
 /*
  * Print diagnostics as `path:line:col: severity: message`, then the source line and a caret

@@ -83,15 +83,20 @@ static const help_page pages[] = {
      "       dexcheck lists status [--db FILE]\n"
      "       dexcheck lists diff [--db FILE] LIST [OLD NEW]\n"
      "       dexcheck lists update [--base-url URL] [--db FILE]\n",
-     "import: brings lists and control data (official published formats) into the\n"
-     "store with their provenance. status: what is loaded, with entry counts. diff:\n"
-     "entries added, removed or changed between two versions of LIST (default: the\n"
-     "two latest). update: downloads the official files, then imports them.\n",
+     "import: brings lists (official published formats) into the store with their\n"
+     "provenance; OFAC's four files of one folder are one version; importing the same\n"
+     "files again changes nothing. status: every version, with entry counts; the\n"
+     "newest of each list is the one in use. diff: entries added, removed or changed\n"
+     "between two versions of LIST (default: the two latest). update (not available\n"
+     "yet): downloads the official files, then imports them.\n"
+     "Formats: ofac (sdn.csv, add.csv, alt.csv, sdn_comments.csv; cons_*.csv), csl\n"
+     "(trade.gov consolidated.csv), dpl (BIS dpl.txt), un (UN consolidated XML),\n"
+     "meti-eul (METI End User List .xlsx). Control data arrives with the rules engine.\n",
      "  --format FMT        read FILE as format FMT instead of recognising it\n"
      "  --base-url URL      download from URL instead of the official servers\n" OPT_DB,
      "  0   done\n" EXIT_USAGE
      "  3   a file could not be read, recognised or downloaded\n" EXIT_TAIL,
-     "list handling arrives with list import"},
+     NULL},
     {"rules", "compile rule files and run their tests",
      "usage: dexcheck rules check [PATH...]\n"
      "       dexcheck rules test [PATH...]\n",

@@ -17,6 +17,7 @@ static const struct {
     dx_cli_command_fn run;
 } commands[] = {
     {"records", dx_cli_records},
+    {"lists", dx_cli_lists},
 };
 
 static dx_cli_command_fn command_find(const char *name)

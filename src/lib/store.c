@@ -135,8 +135,8 @@ static dx_status migrate(dx_store *s)
 static dx_status prepare(dx_store *s)
 {
     static const char *sql[3] = {
-        "INSERT INTO entry(version_id, entry_id, kind, name, concern_types, remarks, source_url,"
-        " start_date, content_hash, raw) VALUES(?,?,?,?,?,?,?,?,?,?)",
+        ("INSERT INTO entry(version_id, entry_id, kind, name, concern_types, remarks,"
+         " source_url, start_date, content_hash, raw) VALUES(?,?,?,?,?,?,?,?,?,?)"),
         "INSERT INTO entry_name(entry_rowid, kind, name) VALUES(?,?,?)",
         "INSERT INTO entry_fact(entry_rowid, type, value, country) VALUES(?,?,?,?)"};
     sqlite3_stmt **out[3] = {&s->ins_entry, &s->ins_name, &s->ins_fact};
@@ -300,7 +300,7 @@ static dx_status content_hash(const dx_entry *e, char hex[65])
         unsigned char digest[32];
         dx_sha256_init(&h);
         dx_strbuf_reset(&b);
-        st = dx_strbuf_printf(&b, "k\x1f%s\x1e" "c\x1f%u\x1e", dx_entry_kind_name(e->kind),
+        st = dx_strbuf_printf(&b, "k\037%s\036c\037%u\036", dx_entry_kind_name(e->kind),
                               e->concern_types);
         dx_sha256_update(&h, b.data, b.len);
         for (size_t i = 0; i < n && st == DX_OK; i++) {

@@ -26,7 +26,7 @@ err_has() { grep -q -e "$1" "$err"; }
 out_empty() { [ ! -s "$out" ]; }
 
 commands="screen search match lists rules records review rescreen runs history help"
-pending="screen search match lists rules review rescreen runs history"
+pending="screen search match rules review rescreen runs history"
 
 run --version
 check "--version exits 0" status_is 0
@@ -61,8 +61,11 @@ for c in $pending; do
     check "$c says 'not available yet'" err_has "^dexcheck $c: not available yet: "
     check "$c prints nothing on stdout" out_empty
 done
-run lists import somefile.csv
-check "lists import with arguments is not available yet either" err_has "not available yet"
+run lists update
+check "lists update exits 2 (not built yet)" status_is 2
+check "lists update says 'not available yet'" err_has "^dexcheck lists update: not available yet: "
+run lists frobnicate
+check "lists with an unknown action exits 2" status_is 2
 
 for c in $commands; do
     run "$c" --help

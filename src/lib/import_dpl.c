@@ -1,0 +1,506 @@
+/*
+ * import_dpl.c — the BIS Denied Persons List (dpl.txt), list id "us_bis_dpl".
+ *
+ * The format. A tab-separated text file, every field double-quoted, with a header row:
+ * Name, Street_Address, City, State, Country, Postal_Code, Effective_Date, Expiration_Date,
+ * Standard_Order, Last_Update, Action, FR_Citation. The CSV reader picks the tab delimiter
+ * from the header line (more tabs than commas). Columns are found by header name (case
+ * aside); all twelve are required, since the derived id depends on seven of them and the
+ * format has not changed in decades: a missing column means this is some other file. Extra
+ * columns are kept in raw with a warning.
+ *
+ * Traps. One row is one party at one address under one denial order: a person with three
+ * addresses is three rows, and the same name recurs under later orders. Names carry stray
+ * leading spaces (" I. ASH"). Effective_Date and Expiration_Date are MM/DD/YYYY, Last_Update
+ * is YYYY-MM-DD. FR_Citation grows as an order is amended ("... 71 F.R. 38843 7/10/06" is
+ * appended). The list mixes persons and firms without saying which: the kind stays unknown.
+ * Some rows are published twice, identical in every field (3 in the 2019-07 file, 2 in
+ * 2022-09).
+ *
+ * The entry id. The list has no id of its own. We use the first 40 hex digits of SHA-256 over
+ * Name, Street_Address, City, State, Country, Postal_Code and Effective_Date (trimmed, joined
+ * by 0x1F): the party, where it is, and which order. The columns an amendment changes
+ * (Expiration_Date, Standard_Order, Last_Update, Action, FR_Citation) are left out so that the
+ * id survives an amendment. Apart from the identical repeats, this key is unique in both files
+ * we hold. Two rows with one id:
+ *   - identical in every field: the later is kept as "<id>#2" ("#3", ...) with a warning;
+ *   - different elsewhere (the same party, address and order published with different terms):
+ *     an import error, because which row is current cannot be known.
+ *
+ * Facts: address ("street, city, state, postal code, country" from the non-empty parts, its
+ * country resolved from Country), effective_date, expiration_date, standard_order,
+ * last_update, action, federal_register, each as written; start_date is Effective_Date
+ * converted to YYYY-MM-DD when it is a valid MM/DD/YYYY (or already YYYY-MM-DD).
+ */
+#include "import.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "alloc.h"
+#include "arena.h"
+#include "csvread.h"
+#include "sha256.h"
+#include "strbuf.h"
+#include "strmap.h"
+
+static const char LIST_ID[] = "us_bis_dpl";
+
+#define DPL_MAX_TEXT ((size_t)64 << 20) /* decoded bytes of one file: 400x the 2022 list */
+#define DPL_HASH_DIGITS 40
+
+enum dpl_column {
+    COL_NAME, COL_STREET, COL_CITY, COL_STATE, COL_COUNTRY, COL_POSTAL_CODE,
+    COL_EFFECTIVE_DATE, COL_EXPIRATION_DATE, COL_STANDARD_ORDER, COL_LAST_UPDATE, COL_ACTION,
+    COL_FR_CITATION, N_COLUMNS
+};
+
+static const char *const COLUMN_NAMES[N_COLUMNS] = {
+    "Name", "Street_Address", "City", "State", "Country", "Postal_Code", "Effective_Date",
+    "Expiration_Date", "Standard_Order", "Last_Update", "Action", "FR_Citation"};
+
+/* The columns kept as facts, with their fact types. */
+static const struct {
+    enum dpl_column column;
+    const char *type;
+} FACT_COLUMNS[] = {
+    {COL_EFFECTIVE_DATE, "effective_date"}, {COL_EXPIRATION_DATE, "expiration_date"},
+    {COL_STANDARD_ORDER, "standard_order"}, {COL_LAST_UPDATE, "last_update"},
+    {COL_ACTION, "action"},                 {COL_FR_CITATION, "federal_register"},
+};
+
+/* The address parts, in the order they are written in the address fact. */
+static const enum dpl_column ADDRESS_COLUMNS[] = {COL_STREET, COL_CITY, COL_STATE,
+                                                  COL_POSTAL_CODE, COL_COUNTRY};
+
+#define COUNT(a) (sizeof(a) / sizeof(a)[0])
+
+/* An id given in this import: the row that got it, and the next suffix to try for a repeat. */
+typedef struct id_claim {
+    unsigned long line;
+    unsigned long next_suffix;
+} id_claim;
+
+/* One import: ids given so far (key -> index in claims), digests of whole rows (-> line). */
+typedef struct dpl_registry {
+    dx_strmap ids;
+    dx_strmap rows;
+    dx_arena keys;
+    id_claim *claims;
+    size_t n_claims, cap_claims;
+} dpl_registry;
+
+typedef struct dpl_file {
+    dx_import *im;
+    const char *path;
+    dpl_registry *reg;
+    int have_header;
+    int header_bad;
+    size_t n_header;
+    const char **header;        /* column names, for raw (in `names`) */
+    dx_arena names;
+    size_t field_of[N_COLUMNS]; /* 1-based field of each column, 0 when absent */
+    size_t rows;
+    dx_strbuf scratch;          /* the id, then the address */
+} dpl_file;
+
+typedef struct text {
+    const char *s;
+    size_t len;
+} text;
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+static text trim(const char *s, size_t len)
+{
+    while (len && is_space(*s))
+        s++, len--;
+    while (len && is_space(s[len - 1]))
+        len--;
+    return (text){s, len};
+}
+
+static int text_is(text t, const char *word)
+{
+    return t.len == strlen(word) && strncasecmp(t.s, word, t.len) == 0;
+}
+
+static text field(const dpl_file *f, const dx_csv_row *row, enum dpl_column col)
+{
+    size_t i = f->field_of[col];
+    if (!i || i > row->n_fields)
+        return (text){"", 0};
+    return trim(row->fields[i - 1], row->lens[i - 1]);
+}
+
+static dx_status file_error(dpl_file *f, dx_severity sev, unsigned long line, unsigned long col,
+                            const char *code, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+static dx_status file_error(dpl_file *f, dx_severity sev, unsigned long line, unsigned long col,
+                            const char *code, const char *hint, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    dx_status st = dx_diags_addv(f->im->diags, sev, f->path, line, col, code, hint, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+/* ---- the header ---- */
+
+static dx_status check_columns(dpl_file *f, const dx_csv_row *row)
+{
+    dx_strbuf missing = DX_STRBUF_INIT;
+    dx_status st = DX_OK;
+    size_t n = 0;
+    for (size_t c = 0; c < N_COLUMNS && st == DX_OK; c++) {
+        if (f->field_of[c])
+            continue;
+        st = dx_strbuf_printf(&missing, "%s'%s'", n++ ? ", " : "", COLUMN_NAMES[c]);
+    }
+    if (st == DX_OK && n) {
+        f->header_bad = 1;
+        st = file_error(f, DX_SEV_ERROR, row->line, 0, "dpl.missing-column",
+                        "the header of dpl.txt is Name, Street_Address, City, State, Country, "
+                        "Postal_Code, Effective_Date, Expiration_Date, Standard_Order, "
+                        "Last_Update, Action, FR_Citation; no row of this file is read",
+                        "the header has no column%s %s", n > 1 ? "s" : "", missing.data);
+    }
+    if (st == DX_OK && f->n_header > N_COLUMNS && !f->header_bad)
+        st = file_error(f, DX_SEV_WARNING, row->line, 0, "dpl.unknown-columns",
+                        "they are kept in each entry's raw fields",
+                        "%zu columns not known to this importer", f->n_header - N_COLUMNS);
+    dx_strbuf_free(&missing);
+    return st;
+}
+
+static dx_status read_header(dpl_file *f, const dx_csv_row *row)
+{
+    f->n_header = row->n_fields;
+    f->header = dx_arena_alloc(&f->names, (row->n_fields + 1) * sizeof *f->header);
+    if (!f->header)
+        return DX_ERR_NOMEM;
+    dx_status st = DX_OK;
+    for (size_t i = 0; i < row->n_fields && st == DX_OK; i++) {
+        text name = trim(row->fields[i], row->lens[i]);
+        f->header[i] = dx_arena_strndup(&f->names, name.s, name.len);
+        if (!f->header[i])
+            return DX_ERR_NOMEM;
+        for (size_t c = 0; c < N_COLUMNS; c++) {
+            if (!text_is(name, COLUMN_NAMES[c]))
+                continue;
+            if (f->field_of[c]) {
+                f->header_bad = 1;
+                st = file_error(f, DX_SEV_ERROR, row->line, i + 1, "dpl.duplicate-column",
+                                "a column may appear once in the header",
+                                "column '%s' appears twice (fields %zu and %zu)",
+                                COLUMN_NAMES[c], f->field_of[c], i + 1);
+            } else {
+                f->field_of[c] = i + 1;
+            }
+        }
+    }
+    if (st == DX_OK && row->damaged) {
+        f->header_bad = 1;
+        st = file_error(f, DX_SEV_ERROR, row->line, 0, "dpl.bad-header",
+                        "fix the header row; no row of this file is read",
+                        "the header row has problems (above), so its columns cannot be known");
+    }
+    return st == DX_OK ? check_columns(f, row) : st;
+}
+
+/* ---- the id ---- */
+
+/* First 40 hex digits of SHA-256 over the trimmed fields of `cols` joined by 0x1F. */
+static void digest_fields(const dpl_file *f, const dx_csv_row *row, const enum dpl_column *cols,
+                          size_t n, char hex[65])
+{
+    dx_sha256 h;
+    dx_sha256_init(&h);
+    for (size_t k = 0; k < n; k++) {
+        text t = field(f, row, cols[k]);
+        if (k)
+            dx_sha256_update(&h, "\x1f", 1);
+        dx_sha256_update(&h, t.s, t.len);
+    }
+    unsigned char digest[32];
+    dx_sha256_final(&h, digest);
+    dx_sha256_to_hex(digest, hex);
+    hex[DPL_HASH_DIGITS] = '\0';
+}
+
+/* Put the row digest `hex` in reg->rows unless present; *seen = the line it had, else 0. */
+static dx_status remember_row(dpl_registry *reg, const char *hex, unsigned long line,
+                              size_t *seen)
+{
+    *seen = 0;
+    if (dx_strmap_get(&reg->rows, hex, seen))
+        return DX_OK;
+    char *copy = dx_arena_strndup(&reg->keys, hex, DPL_HASH_DIGITS);
+    return copy ? dx_strmap_put(&reg->rows, copy, line, NULL, NULL) : DX_ERR_NOMEM;
+}
+
+static dx_status add_id(dpl_registry *reg, const char *key, size_t len, unsigned long line)
+{
+    if (reg->n_claims == reg->cap_claims) {
+        size_t cap = dx_grow_cap(reg->cap_claims, reg->n_claims + 1,
+                                 SIZE_MAX / sizeof *reg->claims);
+        id_claim *claims = cap ? dx_realloc(reg->claims, cap * sizeof *claims) : NULL;
+        if (!claims)
+            return DX_ERR_NOMEM;
+        reg->claims = claims;
+        reg->cap_claims = cap;
+    }
+    char *copy = dx_arena_strndup(&reg->keys, key, len);
+    if (!copy)
+        return DX_ERR_NOMEM;
+    dx_status st = dx_strmap_put(&reg->ids, copy, reg->n_claims, NULL, NULL);
+    if (st == DX_OK)
+        reg->claims[reg->n_claims++] = (id_claim){line, 2};
+    return st;
+}
+
+/* A repeated row: the first free "<id>#n" into f->scratch, n = 2, 3, ... (one look-up per
+ * repeat, not one per earlier repeat). */
+static dx_status add_repeat_id(dpl_file *f, size_t slot, unsigned long line)
+{
+    for (;;) {
+        f->scratch.len = DPL_HASH_DIGITS;
+        dx_status st = dx_strbuf_printf(&f->scratch, "#%lu", f->reg->claims[slot].next_suffix++);
+        if (st != DX_OK)
+            return st;
+        if (!dx_strmap_get(&f->reg->ids, f->scratch.data, NULL))
+            return add_id(f->reg, f->scratch.data, f->scratch.len, line);
+    }
+}
+
+/*
+ * The id of the row into f->scratch (see the design comment): DX_OK with *rejected = 0, or a
+ * reported error with *rejected = 1 when the id belongs to a different row.
+ */
+static dx_status claim_id(dpl_file *f, const dx_csv_row *row, int *rejected)
+{
+    static const enum dpl_column KEY[] = {COL_NAME, COL_STREET, COL_CITY, COL_STATE,
+                                          COL_COUNTRY, COL_POSTAL_CODE, COL_EFFECTIVE_DATE};
+    static const enum dpl_column ALL[] = {
+        COL_NAME, COL_STREET, COL_CITY, COL_STATE, COL_COUNTRY, COL_POSTAL_CODE,
+        COL_EFFECTIVE_DATE, COL_EXPIRATION_DATE, COL_STANDARD_ORDER, COL_LAST_UPDATE,
+        COL_ACTION, COL_FR_CITATION};
+    char id[65], whole[65];
+    size_t same_row, slot;
+    *rejected = 0;
+    digest_fields(f, row, KEY, COUNT(KEY), id);
+    digest_fields(f, row, ALL, COUNT(ALL), whole);
+    dx_status st = remember_row(f->reg, whole, row->line, &same_row);
+    dx_strbuf_reset(&f->scratch);
+    if (st == DX_OK)
+        st = dx_strbuf_append(&f->scratch, id, DPL_HASH_DIGITS);
+    if (st != DX_OK || !dx_strmap_get(&f->reg->ids, id, &slot))
+        return st == DX_OK ? add_id(f->reg, id, DPL_HASH_DIGITS, row->line) : st;
+    if (!same_row) {
+        *rejected = 1;
+        return file_error(f, DX_SEV_ERROR, row->line, 0, "dpl.duplicate-id",
+                          "BIS lists a party at an address once per order; keep the current row",
+                          "this row has the same name, address and effective date as the row "
+                          "at line %lu but differs from it", f->reg->claims[slot].line);
+    }
+    st = add_repeat_id(f, slot, row->line);
+    if (st == DX_OK)
+        st = file_error(f, DX_SEV_WARNING, row->line, 0, "dpl.repeated-row",
+                        "BIS publishes some rows twice; both are kept",
+                        "this row repeats the row at line %zu; it is kept as '%s'", same_row,
+                        f->scratch.data);
+    return st;
+}
+
+/* ---- the entry ---- */
+
+/* The number written by `n` digits at s, or -1. */
+static int digits(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* Effective_Date as YYYY-MM-DD into out[11]: from MM/DD/YYYY or YYYY-MM-DD; 0 otherwise
+ * (not a calendar date). */
+static int iso_date(text t, char out[11])
+{
+    const char *y, *m, *d; /* 4, 2 and 2 digits */
+    if (t.len == 10 && t.s[2] == '/' && t.s[5] == '/')
+        m = t.s, d = t.s + 3, y = t.s + 6;
+    else if (t.len == 10 && t.s[4] == '-' && t.s[7] == '-')
+        y = t.s, m = t.s + 5, d = t.s + 8;
+    else
+        return 0;
+    static const int DAYS[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int year = digits(y, 4), month = digits(m, 2), day = digits(d, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || day > DAYS[month - 1])
+        return 0;
+    if (month == 2 && day == 29 && (year % 4 || (year % 100 == 0 && year % 400)))
+        return 0;
+    memcpy(out, y, 4);
+    out[4] = '-';
+    memcpy(out + 5, m, 2);
+    out[7] = '-';
+    memcpy(out + 8, d, 2);
+    out[10] = '\0';
+    return 1;
+}
+
+static dx_status add_address(dpl_file *f, const dx_csv_row *row)
+{
+    dx_strbuf_reset(&f->scratch);
+    dx_status st = DX_OK;
+    for (size_t k = 0; k < COUNT(ADDRESS_COLUMNS) && st == DX_OK; k++) {
+        text part = field(f, row, ADDRESS_COLUMNS[k]);
+        if (part.len && f->scratch.len)
+            st = dx_strbuf_append(&f->scratch, ", ", 2);
+        if (part.len && st == DX_OK)
+            st = dx_strbuf_append(&f->scratch, part.s, part.len);
+    }
+    if (st != DX_OK || !f->scratch.len)
+        return st;
+    text country = field(f, row, COL_COUNTRY);
+    char alpha2[3] = "";
+    if (country.len && f->im->countries) {
+        dx_country_match m;
+        st = dx_country_lookup(f->im->countries, country.s, country.len, &m);
+        if (st == DX_OK && m.result == DX_COUNTRY_FOUND)
+            memcpy(alpha2, m.alpha2, 3);
+    }
+    if (st == DX_OK)
+        st = dx_entry_add_fact_in(f->im->builder, "address", f->scratch.data, f->scratch.len,
+                                  alpha2);
+    return st;
+}
+
+static dx_status add_facts_and_raw(dpl_file *f, const dx_csv_row *row)
+{
+    dx_entry_builder *b = f->im->builder;
+    dx_status st = add_address(f, row);
+    for (size_t k = 0; k < COUNT(FACT_COLUMNS) && st == DX_OK; k++) {
+        text value = field(f, row, FACT_COLUMNS[k].column);
+        st = dx_entry_add_fact_in(b, FACT_COLUMNS[k].type, value.s, value.len, NULL);
+    }
+    char date[11];
+    if (st == DX_OK && iso_date(field(f, row, COL_EFFECTIVE_DATE), date))
+        st = dx_entry_set_start_date(b, date, 10);
+    for (size_t i = 0; i < row->n_fields && st == DX_OK; i++)
+        st = dx_entry_add_raw(b, f->header[i], row->fields[i], row->lens[i]);
+    return st;
+}
+
+static dx_status build_entry(dpl_file *f, const dx_csv_row *row)
+{
+    dx_entry_builder *b = f->im->builder;
+    text name = field(f, row, COL_NAME);
+    if (!name.len)
+        return file_error(f, DX_SEV_ERROR, row->line, f->field_of[COL_NAME], "dpl.missing-name",
+                          NULL, "the row has no name");
+    int rejected = 0;
+    dx_status st = claim_id(f, row, &rejected);
+    if (st != DX_OK || rejected)
+        return st;
+    dx_entry_begin(b, LIST_ID, DX_ENTRY_UNKNOWN);
+    st = dx_entry_set_id(b, f->scratch.data, f->scratch.len);
+    if (st == DX_OK)
+        st = dx_entry_add_name(b, DX_NAME_PRIMARY, name.s, name.len);
+    if (st == DX_OK)
+        st = add_facts_and_raw(f, row);
+    if (st == DX_ERR_LIMIT)
+        return file_error(f, DX_SEV_ERROR, row->line, 0, "dpl.row-too-large", NULL,
+                          "the row is too large to be kept");
+    if (st != DX_OK)
+        return st;
+    /* the id and a non-blank name are set, so only memory can be missing */
+    const dx_entry *entry = dx_entry_finish(b);
+    return entry ? f->im->emit(f->im->emit_ctx, entry) : DX_ERR_NOMEM;
+}
+
+static dx_status on_row(void *ctx, const dx_csv_row *row)
+{
+    dpl_file *f = ctx;
+    if (!f->have_header) {
+        f->have_header = 1;
+        return read_header(f, row);
+    }
+    f->rows++;
+    if (f->header_bad || row->damaged)
+        return DX_OK; /* already reported */
+    if (row->n_fields != f->n_header)
+        return file_error(f, DX_SEV_ERROR, row->line, 0, "dpl.field-count",
+                          "every row has as many tab-separated fields as the header",
+                          "the row has %zu fields; the header has %zu", row->n_fields,
+                          f->n_header);
+    return build_entry(f, row);
+}
+
+/* ---- files ---- */
+
+static dx_status read_file(dx_import *im, const dx_import_file *file, dpl_registry *reg)
+{
+    dpl_file f;
+    memset(&f, 0, sizeof f);
+    f.im = im;
+    f.path = file->path ? file->path : file->name ? file->name : "";
+    f.reg = reg;
+    dx_decoded d = {0};
+    dx_status st = dx_decode(file->bytes, file->len, DX_ENC_AUTO, DPL_MAX_TEXT, &d);
+    if (st == DX_ERR_ENCODING)
+        return file_error(&f, DX_SEV_ERROR, 0, 0, "dpl.undecodable", NULL,
+                          "more than %d byte sequences cannot be decoded: the file is not text",
+                          DX_DECODE_MAX_ERRORS);
+    if (st == DX_ERR_LIMIT)
+        return file_error(&f, DX_SEV_ERROR, 0, 0, "dpl.too-large", NULL,
+                          "the decoded file is larger than %zu bytes", DPL_MAX_TEXT);
+    if (st != DX_OK)
+        return st;
+    dx_csv_source src = {f.path, &d, 0};
+    st = dx_csv_read(&src, im->diags, on_row, &f, NULL);
+    if (st == DX_OK && !f.have_header)
+        st = file_error(&f, DX_SEV_ERROR, 0, 0, "dpl.empty", NULL,
+                        "the file is empty: no header and no rows");
+    else if (st == DX_OK && !f.rows)
+        st = file_error(&f, DX_SEV_WARNING, 0, 0, "dpl.no-entries", NULL,
+                        "the file has a header but no rows");
+    dx_decoded_free(&d);
+    dx_arena_free(&f.names);
+    dx_strbuf_free(&f.scratch);
+    return st;
+}
+
+/*
+ * Import the DPL files given (normally one dpl.txt): every valid row is built and handed to
+ * im->emit; every problem goes to im->diags. DX_ERR_INPUT when any error was reported,
+ * DX_ERR_NOMEM, or the first status other than DX_OK that im->emit returned.
+ */
+dx_status dx_import_dpl(dx_import *im, const dx_import_file *files, size_t n_files)
+{
+    if (!im || !im->diags || !im->builder || !im->emit || (n_files && !files))
+        return DX_ERR_INVALID;
+    size_t errors_before = dx_diags_count_severity(im->diags, DX_SEV_ERROR);
+    dpl_registry reg;
+    memset(&reg, 0, sizeof reg);
+    dx_status st = DX_OK;
+    for (size_t i = 0; i < n_files && st == DX_OK; i++)
+        st = read_file(im, &files[i], &reg);
+    dx_strmap_free(&reg.ids);
+    dx_strmap_free(&reg.rows);
+    dx_arena_free(&reg.keys);
+    dx_free(reg.claims);
+    if (st == DX_OK && dx_diags_count_severity(im->diags, DX_SEV_ERROR) > errors_before)
+        st = DX_ERR_INPUT;
+    return st;
+}
