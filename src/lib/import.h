@@ -39,5 +39,26 @@ dx_status dx_import_csl(dx_import *im, const dx_import_file *files, size_t n_fil
 dx_status dx_import_dpl(dx_import *im, const dx_import_file *files, size_t n_files);
 dx_status dx_import_un(dx_import *im, const dx_import_file *files, size_t n_files);
 dx_status dx_import_meti_eul(dx_import *im, const dx_import_file *files, size_t n_files);
+dx_status dx_import_au_dfat(dx_import *im, const dx_import_file *files, size_t n_files);
+dx_status dx_import_jp_mof(dx_import *im, const dx_import_file *files, size_t n_files);
+
+/*
+ * Control data is stored as entries of lists of its own (docs/lists.md), so that the rules
+ * engine reads it from the same versioned, provenance-tracked store:
+ *   us_ccl              one entry per ECCN (entry_id "3E001"; name = heading; facts per paragraph)
+ *   us_country_chart    one entry per destination (entry_id = ISO alpha-2; facts "NS1" = "X")
+ *   us_country_groups   one entry per group (entry_id "A:5"; facts country = alpha-2)
+ *   us_license_exceptions  one entry per exception (entry_id "TSR")
+ *   jp_export_order     entries for 別表第一 items and for the country sets of 別表第三,
+ *                       別表第三の二 and 別表第四 (entry ids documented in the importer)
+ *   eu_annex_i          one entry per Annex I entry (entry_id "3E001")
+ */
+dx_status dx_import_us_ccl(dx_import *im, const dx_import_file *files, size_t n_files);
+dx_status dx_import_us_country_chart(dx_import *im, const dx_import_file *files, size_t n_files);
+dx_status dx_import_us_country_groups(dx_import *im, const dx_import_file *files, size_t n_files);
+dx_status dx_import_us_license_exceptions(dx_import *im, const dx_import_file *files,
+                                          size_t n_files);
+dx_status dx_import_jp_export_order(dx_import *im, const dx_import_file *files, size_t n_files);
+dx_status dx_import_eu_annex(dx_import *im, const dx_import_file *files, size_t n_files);
 
 #endif
