@@ -16,13 +16,14 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 FUZZ_SECONDS ?= 60
 
-PKGS := icu-uc icu-i18n sqlite3 xlsxwriter libxml-2.0 libzip jansson
+PKGS := icu-uc icu-i18n sqlite3 xlsxwriter libxml-2.0 libzip jansson libcurl
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv -pthread
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
-DEFS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DDX_SOURCE_ROOT='"$(CURDIR)"'
+DEFS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DDX_SOURCE_ROOT='"$(CURDIR)"' \
+        -DDX_SHARE_DIR='"$(PREFIX)/share/dexcheck"'
 ifeq ($(VARIANT),san)
   CC ?= cc
   OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -114,10 +115,11 @@ docs: $(B)/tools/gen_docs
 
 install: $(B)/dexcheck
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	           $(DESTDIR)$(PREFIX)/share/dexcheck/rules
+	           $(DESTDIR)$(PREFIX)/share/dexcheck/rules $(DESTDIR)$(PREFIX)/share/dexcheck/lists
 	install -m 755 $(B)/dexcheck $(DESTDIR)$(PREFIX)/bin/dexcheck
 	install -m 644 docs/dexcheck.1 $(DESTDIR)$(PREFIX)/share/man/man1/dexcheck.1
 	cp -R rules/. $(DESTDIR)$(PREFIX)/share/dexcheck/rules/
+	install -m 644 lists/catalogue.tsv $(DESTDIR)$(PREFIX)/share/dexcheck/lists/catalogue.tsv
 
 clean:
 	rm -rf build

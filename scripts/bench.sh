@@ -5,7 +5,7 @@ set -eu
 B=$1
 mkdir -p "$B/bench"
 CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -Iinclude"
-LIBS="$(pkg-config --libs icu-uc icu-i18n sqlite3 xlsxwriter libxml-2.0 libzip jansson) -lcsv -pthread"
+LIBS="$(pkg-config --libs icu-uc icu-i18n sqlite3 xlsxwriter libxml-2.0 libzip jansson libcurl) -lcsv -pthread"
 # shellcheck disable=SC2086
 cc $CFLAGS -o "$B/bench/bench_ingest" tests/bench/bench_ingest.c "$B/libdexcheck.a" $LIBS
 

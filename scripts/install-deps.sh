@@ -4,10 +4,10 @@
 set -eu
 
 # libxml2: UN list XML, e-Gov XML and the sheets of xlsx files; libzip: the xlsx container;
-# jansson: the JSON control data.
+# jansson: the JSON control data; libcurl: `lists update` downloads.
 PACKAGES="make gcc clang pkg-config libc6-dev
 libxlsxwriter-dev libcsv-dev libsqlite3-dev libicu-dev libcmocka-dev
-libxml2-dev libzip-dev libjansson-dev
+libxml2-dev libzip-dev libjansson-dev libcurl4-openssl-dev
 python3 python3-openpyxl"
 
 missing=""

@@ -57,6 +57,21 @@ dx_status dx_store_import(dx_store *store, const char *const *paths, size_t n_pa
                           const char *format, dx_diags *diags, dx_import_result **results,
                           size_t *n_results);
 
+typedef struct dx_update_options {
+    const char *catalogue;  /* path of the list catalogue (lists/catalogue.tsv) */
+    const char *base_url;   /* NULL: the official URLs; else base_url + "/" + mirror path */
+    const char *only_list;  /* NULL: every list of the catalogue */
+    long timeout_seconds;   /* per download; 0 = 300 */
+} dx_update_options;
+
+/*
+ * Download each list of the catalogue and import it as dx_store_import does (same results and
+ * statuses). A list whose download fails is reported and left as it was in the store; the
+ * others are still updated. DX_ERR_NOT_FOUND when only_list is not in the catalogue.
+ */
+dx_status dx_store_update(dx_store *store, const dx_update_options *opt, dx_diags *diags,
+                          dx_import_result **results, size_t *n_results);
+
 typedef struct dx_list_version {
     long long version_id;
     const char *list_id, *format, *files, *sha256, *publication_date, *imported_at;

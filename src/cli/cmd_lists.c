@@ -14,6 +14,9 @@
 typedef struct lists_args {
     const char *db;
     const char *format;
+    const char *base_url;
+    const char *catalogue;
+    const char *only;
     char **rest;
     int n_rest;
 } lists_args;
@@ -40,10 +43,17 @@ static int parse_args(int argc, char **argv, lists_args *a)
             a->rest[a->n_rest++] = argv[i];
         else if (!strcmp(opt, "--"))
             only_args = 1;
-        else if (!strcmp(opt, "--db") || !strcmp(opt, "--format")) {
+        else if (!strcmp(opt, "--db") || !strcmp(opt, "--format") ||
+                 !strcmp(opt, "--base-url") || !strcmp(opt, "--catalogue") ||
+                 !strcmp(opt, "--only")) {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", opt);
-            *(!strcmp(opt, "--db") ? &a->db : &a->format) = argv[++i];
+            const char **slot = !strcmp(opt, "--db")         ? &a->db
+                                : !strcmp(opt, "--format")   ? &a->format
+                                : !strcmp(opt, "--base-url") ? &a->base_url
+                                : !strcmp(opt, "--catalogue") ? &a->catalogue
+                                                              : &a->only;
+            *slot = argv[++i];
         } else
             return usage_error("unknown option '%s'", opt);
     }
@@ -59,16 +69,9 @@ static int open_store(const char *db, dx_diags *diags, dx_store **store)
     return dx_cli_exit_for_status(st, DX_EXIT_STORAGE);
 }
 
-static int cmd_import(dx_store *store, const lists_args *a, dx_diags *diags)
+/* One line per publication, then the diagnostics; the exit status of the whole. */
+static int report_results(dx_status st, dx_import_result *results, size_t n, dx_diags *diags)
 {
-    if (!a->n_rest)
-        return usage_error("%s", "no list file given");
-    dx_import_result *results = NULL;
-    size_t n = 0;
-    dx_status st = dx_store_import(store, (const char *const *)a->rest, (size_t)a->n_rest,
-                                   a->format, diags, &results, &n);
-    if (st == DX_ERR_NOT_FOUND)
-        return usage_error("unknown format '%s' (ofac, csl, dpl, un, meti-eul)", a->format);
     for (size_t i = 0; i < n; i++) {
         const dx_import_result *r = &results[i];
         if (r->status != DX_OK)
@@ -85,8 +88,51 @@ static int cmd_import(dx_store *store, const lists_args *a, dx_diags *diags)
     dx_cli_print_diags(stderr, diags);
     if (st == DX_OK)
         return DX_EXIT_OK;
-    return st == DX_ERR_INPUT || st == DX_ERR_IO ? DX_EXIT_INPUT
-                                                  : dx_cli_exit_for_status(st, DX_EXIT_STORAGE);
+    return st == DX_ERR_INPUT || st == DX_ERR_IO || st == DX_ERR_LIMIT
+               ? DX_EXIT_INPUT
+               : dx_cli_exit_for_status(st, DX_EXIT_STORAGE);
+}
+
+static int cmd_import(dx_store *store, const lists_args *a, dx_diags *diags)
+{
+    if (!a->n_rest)
+        return usage_error("%s", "no list file given");
+    dx_import_result *results = NULL;
+    size_t n = 0;
+    dx_status st = dx_store_import(store, (const char *const *)a->rest, (size_t)a->n_rest,
+                                   a->format, diags, &results, &n);
+    if (st == DX_ERR_NOT_FOUND)
+        return usage_error("unknown format '%s' (ofac, csl, dpl, un, meti-eul)", a->format);
+    return report_results(st, results, n, diags);
+}
+
+/* The catalogue: --catalogue, $DEXCHECK_CATALOGUE, the installed one, or ./lists/. */
+static const char *catalogue_path(const lists_args *a)
+{
+    const char *env = getenv("DEXCHECK_CATALOGUE");
+    if (a->catalogue)
+        return a->catalogue;
+    if (env && *env)
+        return env;
+    FILE *f = fopen(DX_SHARE_DIR "/lists/catalogue.tsv", "r");
+    if (f) {
+        fclose(f);
+        return DX_SHARE_DIR "/lists/catalogue.tsv";
+    }
+    return "lists/catalogue.tsv";
+}
+
+static int cmd_update(dx_store *store, const lists_args *a, dx_diags *diags)
+{
+    if (a->n_rest)
+        return usage_error("%s", "update takes no file arguments (see --only)");
+    dx_update_options opt = {catalogue_path(a), a->base_url, a->only, 0};
+    dx_import_result *results = NULL;
+    size_t n = 0;
+    dx_status st = dx_store_update(store, &opt, diags, &results, &n);
+    if (st == DX_ERR_NOT_FOUND)
+        return usage_error("'%s' is not a list of the catalogue", a->only);
+    return report_results(st, results, n, diags);
 }
 
 static dx_status print_version(void *ctx, const dx_list_version *v)
@@ -143,14 +189,10 @@ int dx_cli_lists(int argc, char **argv)
     if (argc < 2)
         return usage_error("%s", "missing action: import, status, diff or update");
     const char *action = argv[1];
-    if (!strcmp(action, "update")) {
-        fprintf(stderr, "dexcheck lists update: not available yet: downloading the official "
-                        "files arrives with the list catalogue\n");
-        return DX_EXIT_USAGE;
-    }
-    if (strcmp(action, "import") && strcmp(action, "status") && strcmp(action, "diff"))
+    if (strcmp(action, "import") && strcmp(action, "status") && strcmp(action, "diff") &&
+        strcmp(action, "update"))
         return usage_error("unknown action '%s' (import, status, diff, update)", action);
-    lists_args a = {NULL, NULL, NULL, 0};
+    lists_args a = {NULL, NULL, NULL, NULL, NULL, NULL, 0};
     int rc = parse_args(argc, argv, &a);
     dx_diags *diags = NULL;
     dx_store *store = NULL;
@@ -160,6 +202,8 @@ int dx_cli_lists(int argc, char **argv)
         rc = open_store(a.db, diags, &store);
     if (rc == DX_EXIT_OK && !strcmp(action, "import"))
         rc = cmd_import(store, &a, diags);
+    else if (rc == DX_EXIT_OK && !strcmp(action, "update"))
+        rc = cmd_update(store, &a, diags);
     else if (rc == DX_EXIT_OK && !strcmp(action, "status")) {
         dx_status st = dx_store_list_versions(store, NULL, print_version, NULL);
         rc = st == DX_OK ? DX_EXIT_OK : dx_cli_exit_for_status(st, DX_EXIT_STORAGE);

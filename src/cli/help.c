@@ -82,18 +82,24 @@ static const help_page pages[] = {
      "usage: dexcheck lists import [--format FMT] [--db FILE] FILE...\n"
      "       dexcheck lists status [--db FILE]\n"
      "       dexcheck lists diff [--db FILE] LIST [OLD NEW]\n"
-     "       dexcheck lists update [--base-url URL] [--db FILE]\n",
+     "       dexcheck lists update [--base-url URL] [--only LIST] [--catalogue FILE]\n"
+     "                             [--db FILE]\n",
      "import: brings lists (official published formats) into the store with their\n"
      "provenance; OFAC's four files of one folder are one version; importing the same\n"
      "files again changes nothing. status: every version, with entry counts; the\n"
      "newest of each list is the one in use. diff: entries added, removed or changed\n"
-     "between two versions of LIST (default: the two latest). update (not available\n"
-     "yet): downloads the official files, then imports them.\n"
+     "between two versions of LIST (default: the two latest). update: downloads the\n"
+     "official files of every list in the catalogue (lists/catalogue.tsv), then\n"
+     "imports them as import does.\n"
      "Formats: ofac (sdn.csv, add.csv, alt.csv, sdn_comments.csv; cons_*.csv), csl\n"
      "(trade.gov consolidated.csv), dpl (BIS dpl.txt), un (UN consolidated XML),\n"
      "meti-eul (METI End User List .xlsx). Control data arrives with the rules engine.\n",
      "  --format FMT        read FILE as format FMT instead of recognising it\n"
-     "  --base-url URL      download from URL instead of the official servers\n" OPT_DB,
+     "  --base-url URL      download from URL + '/' + each file's mirror path instead\n"
+     "                      of the official servers (a mirror, or a test server)\n"
+     "  --only LIST         update only LIST (a list id of the catalogue)\n"
+     "  --catalogue FILE    the list catalogue (default: $DEXCHECK_CATALOGUE, the\n"
+     "                      installed one, or ./lists/catalogue.tsv)\n" OPT_DB,
      "  0   done\n" EXIT_USAGE
      "  3   a file could not be read, recognised or downloaded\n" EXIT_TAIL,
      NULL},

@@ -61,9 +61,8 @@ for c in $pending; do
     check "$c says 'not available yet'" err_has "^dexcheck $c: not available yet: "
     check "$c prints nothing on stdout" out_empty
 done
-run lists update
-check "lists update exits 2 (not built yet)" status_is 2
-check "lists update says 'not available yet'" err_has "^dexcheck lists update: not available yet: "
+run lists update --only no_such_list --db "$tmp/store.db" --catalogue lists/catalogue.tsv
+check "lists update of a list not in the catalogue exits 2" status_is 2
 run lists frobnicate
 check "lists with an unknown action exits 2" status_is 2
 

@@ -13,6 +13,7 @@ check "make install succeeds" test $? -eq 0
 check "binary installed and runs" sh -c "'$tmp/root/usr/bin/dexcheck' --version | grep -q '^dexcheck '"
 check "man page installed" test -s "$tmp/root/usr/share/man/man1/dexcheck.1"
 check "rules installed" test -f "$tmp/root/usr/share/dexcheck/rules/README.md"
+check "list catalogue installed" test -s "$tmp/root/usr/share/dexcheck/lists/catalogue.tsv"
 
 # Fakes: dpkg-query reports the packages named in $FAKE_MISSING as not installed; apt-get
 # logs its arguments; id says root.
