@@ -31,7 +31,9 @@ set -- $L/us_ofac_sdn/2021-07_bench_full/sdn.csv $L/us_ofac_sdn/2021-07_bench_fu
        $L/us_ofac_consolidated_non_sdn/2025-12/cons_alt.csv \
        $L/us_ofac_consolidated_non_sdn/2025-12/cons_comments.csv \
        $L/us_csl/2022-05_full/consolidated.csv $L/us_bis_dpl/2022-09_bench/dpl.txt \
-       $L/un_csl/2026-02/UN_consolidated.xml $L/meti_end_user_list/20250929_4.xlsx
+       $L/un_csl/2026-02/UN_consolidated.xml $L/meti_end_user_list/20250929_4.xlsx \
+       $L/au_dfat_consolidated/regulation8_consolidated.xlsx \
+       $L/jp_mof_economic_sanctions/shisantouketsu20260305.xlsx
 db="$B/bench/lists.db"
 rm -f "$db" "$db-wal" "$db-shm"
 t0=$(date +%s.%N)

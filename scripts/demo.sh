@@ -2,12 +2,13 @@
 # make demo: the main job on the shipped examples, as far as it is built:
 #   1. validate examples/university (a fictional university whose files exercise every worked
 #      case of the domain specification; CP932 and UTF-16 files among them);
-#   2. import the fullest recent publication of each supported list from ../shared/data into
-#      a demo store (demo/dexcheck.db) and show what is loaded.
+#   2. import the fullest recent publication of each list, and the control data, from
+#      ../shared/data into a demo store (demo/dexcheck.db) and show what is loaded.
 #   scripts/demo.sh DEXCHECK
 set -u
 DX=$1
 L=../shared/data/lists
+C=../shared/data/controls
 echo "== dexcheck records check examples/university"
 "$DX" records check examples/university
 status=$?
@@ -22,9 +23,14 @@ mkdir -p demo
     $L/us_ofac_consolidated_non_sdn/2025-12/cons_alt.csv \
     $L/us_ofac_consolidated_non_sdn/2025-12/cons_comments.csv \
     $L/us_csl/2022-05_full/consolidated.csv $L/us_bis_dpl/2022-09_bench/dpl.txt \
-    $L/un_csl/2026-02/UN_consolidated.xml $L/meti_end_user_list/20250929_4.xlsx 2> demo/import-warnings.txt
+    $L/un_csl/2026-02/UN_consolidated.xml $L/meti_end_user_list/20250929_4.xlsx \
+    $L/au_dfat_consolidated/regulation8_consolidated.xlsx \
+    $L/jp_mof_economic_sanctions/shisantouketsu20260305.xlsx \
+    $C/us_ear/ccl.json $C/us_ear/country-chart.json $C/us_ear/country-groups.json \
+    $C/us_ear/license-exception-catalog.json $C/eu_dual_use/annex.json \
+    $C/jp/324CO0000000378_20260214_507CO0000000376.xml 2> demo/import-warnings.txt
 [ $? -eq 0 ] || status=1
-echo "   (warnings about repeated rows in the published files: demo/import-warnings.txt)"
+echo "   (warnings and notes about the published files: demo/import-warnings.txt)"
 echo
 echo "== dexcheck lists status --db demo/dexcheck.db"
 "$DX" lists status --db demo/dexcheck.db

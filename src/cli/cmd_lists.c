@@ -75,10 +75,10 @@ static int report_results(dx_status st, dx_import_result *results, size_t n, dx_
     for (size_t i = 0; i < n; i++) {
         const dx_import_result *r = &results[i];
         if (r->status != DX_OK)
-            printf("%-15s %s: not imported\n", r->list_id ? r->list_id : "?",
+            printf("%-21s %s: not imported\n", r->list_id ? r->list_id : "?",
                    r->files ? r->files : "?");
         else
-            printf("%-15s %s: version %lld, %zu entries, %zu names%s%s%s\n", r->list_id,
+            printf("%-21s %s: version %lld, %zu entries, %zu names%s%s%s\n", r->list_id,
                    r->files, r->version_id, r->entries, r->names,
                    r->publication_date[0] ? ", published " : "", r->publication_date,
                    r->already_present ? " (already in the store: unchanged)" : " (new)");
@@ -102,7 +102,7 @@ static int cmd_import(dx_store *store, const lists_args *a, dx_diags *diags)
     dx_status st = dx_store_import(store, (const char *const *)a->rest, (size_t)a->n_rest,
                                    a->format, diags, &results, &n);
     if (st == DX_ERR_NOT_FOUND)
-        return usage_error("unknown format '%s' (ofac, csl, dpl, un, meti-eul)", a->format);
+        return usage_error("unknown format '%s' (see 'dexcheck lists --help')", a->format);
     return report_results(st, results, n, diags);
 }
 
@@ -138,7 +138,7 @@ static int cmd_update(dx_store *store, const lists_args *a, dx_diags *diags)
 static dx_status print_version(void *ctx, const dx_list_version *v)
 {
     (void)ctx;
-    printf("%-15s v%-4lld %8zu entries %8zu names  published %-10s  imported %s  %s  %.16s%s\n",
+    printf("%-21s v%-4lld %8zu entries %8zu names  published %-10s  imported %s  %s  %.16s%s\n",
            v->list_id, v->version_id, v->entries, v->names,
            v->publication_date ? v->publication_date : "-", v->imported_at, v->files, v->sha256,
            v->newest ? "  (in use)" : "");

@@ -91,9 +91,13 @@ static const help_page pages[] = {
      "between two versions of LIST (default: the two latest). update: downloads the\n"
      "official files of every list in the catalogue (lists/catalogue.tsv), then\n"
      "imports them as import does.\n"
-     "Formats: ofac (sdn.csv, add.csv, alt.csv, sdn_comments.csv; cons_*.csv), csl\n"
-     "(trade.gov consolidated.csv), dpl (BIS dpl.txt), un (UN consolidated XML),\n"
-     "meti-eul (METI End User List .xlsx). Control data arrives with the rules engine.\n",
+     "Formats (recognised from names and content, or named with --format): ofac\n"
+     "(sdn.csv, add.csv, alt.csv, sdn_comments.csv; cons_*.csv), csl (trade.gov\n"
+     "consolidated.csv), dpl (BIS dpl.txt), un (UN consolidated XML), meti-eul (METI\n"
+     "End User List .xlsx), au-dfat (regulation8_consolidated.xlsx), jp-mof\n"
+     "(shisantouketsu*.xlsx); control data: us-ccl (ccl.json), us-country-chart,\n"
+     "us-country-groups, us-license-exceptions (eCFR-derived JSON), jp-export-order\n"
+     "(e-Gov XML of the Export Trade Control Order), eu-annex (Annex I JSON).\n",
      "  --format FMT        read FILE as format FMT instead of recognising it\n"
      "  --base-url URL      download from URL + '/' + each file's mirror path instead\n"
      "                      of the official servers (a mirror, or a test server)\n"

@@ -29,11 +29,37 @@
 typedef struct format_def {
     const char *name;    /* as --format takes it */
     dx_import_fn import;
+    const char *list_id; /* NULL: depends on the files (OFAC) */
 } format_def;
 
 static const format_def FORMATS[] = {
-    {"ofac", dx_import_ofac}, {"csl", dx_import_csl}, {"dpl", dx_import_dpl},
-    {"un", dx_import_un},     {"meti-eul", dx_import_meti_eul},
+    {"ofac", dx_import_ofac, NULL},
+    {"csl", dx_import_csl, "us_csl"},
+    {"dpl", dx_import_dpl, "us_bis_dpl"},
+    {"un", dx_import_un, "un_sc"},
+    {"meti-eul", dx_import_meti_eul, "jp_meti_eul"},
+    {"au-dfat", dx_import_au_dfat, "au_dfat"},
+    {"jp-mof", dx_import_jp_mof, "jp_mof"},
+    {"us-ccl", dx_import_us_ccl, "us_ccl"},
+    {"us-country-chart", dx_import_us_country_chart, "us_country_chart"},
+    {"us-country-groups", dx_import_us_country_groups, "us_country_groups"},
+    {"us-license-exceptions", dx_import_us_license_exceptions, "us_license_exceptions"},
+    {"jp-export-order", dx_import_jp_export_order, "jp_export_order"},
+    {"eu-annex", dx_import_eu_annex, "eu_annex_i"},
+};
+
+/* Files recognised by their published names. */
+static const struct {
+    const char *prefix, *suffix, *format;
+} NAMED[] = {
+    {"ccl", ".json", "us-ccl"},
+    {"country-chart", ".json", "us-country-chart"},
+    {"country-groups", ".json", "us-country-groups"},
+    {"license-exception", ".json", "us-license-exceptions"},
+    {"annex", ".json", "eu-annex"},
+    {"regulation8", ".xlsx", "au-dfat"},
+    {"shisantouketsu", ".xlsx", "jp-mof"},
+    {"324CO0000000378", ".xml", "jp-export-order"}, /* e-Gov's law id of 輸出貿易管理令 */
 };
 #define N_FORMATS (sizeof FORMATS / sizeof FORMATS[0])
 
@@ -88,8 +114,16 @@ static const format_def *recognise(const char *path, const unsigned char *bytes,
     for (size_t i = 0; i < n; i++)
         head[i] = head[i] ? head[i] : ' ';
     const char *name = base_name(path);
+    for (size_t i = 0; i < sizeof NAMED / sizeof NAMED[0]; i++) {
+        if (strncasecmp(name, NAMED[i].prefix, strlen(NAMED[i].prefix)) == 0 &&
+            has_suffix(name, NAMED[i].suffix))
+            return format_by_name(NAMED[i].format);
+    }
     if (has_suffix(name, ".xlsx"))
         return format_by_name("meti-eul");
+    if (strstr(head, "<Law") && strstr(head, "\xE8\xBC\xB8\xE5\x87\xBA\xE8\xB2\xBF\xE6\x98\x93"
+                                           "\xE7\xAE\xA1\xE7\x90\x86\xE4\xBB\xA4")) /* 輸出貿易管理令 */
+        return format_by_name("jp-export-order");
     if (strstr(head, "<CONSOLIDATED_LIST"))
         return format_by_name("un");
     if (strstr(head, "Street_Address") && strstr(head, "FR_Citation"))
@@ -102,15 +136,9 @@ static const format_def *recognise(const char *path, const unsigned char *bytes,
 /* The list id of a group. */
 static const char *list_id_for(const format_def *f, const char *first_path)
 {
-    if (!strcmp(f->name, "ofac"))
-        return ofac_family(first_path) == 2 ? "us_ofac_nonsdn" : "us_ofac_sdn";
-    if (!strcmp(f->name, "csl"))
-        return "us_csl";
-    if (!strcmp(f->name, "dpl"))
-        return "us_bis_dpl";
-    if (!strcmp(f->name, "un"))
-        return "un_sc";
-    return "jp_meti_eul";
+    if (f->list_id)
+        return f->list_id;
+    return ofac_family(first_path) == 2 ? "us_ofac_nonsdn" : "us_ofac_sdn";
 }
 
 static dx_status read_list_file(const char *path, dx_import_file *out, dx_diags *diags)
@@ -325,7 +353,7 @@ static dx_status import_one_group(dx_store *store, const char *const *paths, con
                                          : recognise(files[0].path, files[0].bytes, files[0].len);
         if (!f) {
             st = dx_diags_add(diags, DX_SEV_ERROR, files[0].path, 0, 0, "lists.unknown-format",
-                              "name the format with --format (ofac, csl, dpl, un, meti-eul)",
+                              "name the format with --format (dexcheck lists --help lists them)",
                               "cannot tell which list this file is");
             st = st != DX_OK ? st : DX_ERR_INPUT;
         }

@@ -51,4 +51,20 @@ dx lists diff us_ofac_sdn 3 3 > "$tmp/diff0" 2>&1
 check "a version compared with itself: nothing changed" grep -q "0 added, 0 removed, 0 changed" "$tmp/diff0"
 dx lists diff un_sc > /dev/null 2>&1
 check "diff of a list with no versions: exit 3" test $? -eq 3
+# Control data and the two other xlsx lists, recognised by their published names.
+C=../shared/data/controls
+dx lists import $C/us_ear/ccl.json $C/us_ear/country-chart.json $C/us_ear/country-groups.json \
+    $C/us_ear/license-exception-catalog.json $C/eu_dual_use/annex.json \
+    $C/jp/324CO0000000378_20260214_507CO0000000376.xml \
+    $L/au_dfat_consolidated/regulation8_consolidated.xlsx \
+    $L/jp_mof_economic_sanctions/shisantouketsu20260305.xlsx > "$tmp/ctl" 2>&1
+check "control data and DFAT/MOF import: exit 0" test $? -eq 0
+check "... CCL: 633 ECCNs" grep -q "^us_ccl .*633 entries" "$tmp/ctl"
+check "... Country Chart: 196 destinations + the 4 embargoed ones" grep -q "^us_country_chart .*200 entries" "$tmp/ctl"
+check "... Country Groups: 14 groups" grep -q "^us_country_groups .*14 entries" "$tmp/ctl"
+check "... licence exceptions: 28" grep -q "^us_license_exceptions .*28 entries" "$tmp/ctl"
+check "... Export Trade Control Order: 17 items + 3 country sets" grep -q "^jp_export_order .*20 entries, .*published 2026-02-14" "$tmp/ctl"
+check "... EU Annex I: 384 entries" grep -q "^eu_annex_i .*384 entries" "$tmp/ctl"
+check "... DFAT: 3,062 parties" grep -q "^au_dfat .*3062 entries" "$tmp/ctl"
+check "... MOF: 2,862 parties" grep -q "^jp_mof .*2862 entries" "$tmp/ctl"
 tap_done
