@@ -66,7 +66,7 @@ $(B)/libdexcheck.a: $(LIB_OBJ)
 $(B)/dexcheck: $(CLI_OBJ) $(B)/libdexcheck.a
 	$(CC) $(OPT) $(LDOPT) -o $@ $(CLI_OBJ) $(B)/libdexcheck.a $(PKG_LIBS) $(LDFLAGS)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libdexcheck.a tests/unit/testutil.h
+$(B)/tests/%: tests/unit/%.c $(B)/libdexcheck.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(B)/libdexcheck.a $(PKG_LIBS) $(CMOCKA_LIBS) $(LDOPT)
 

@@ -62,6 +62,7 @@
 #include "strbuf.h"
 #include "strmap.h"
 #include "xlsx.h"
+#include "xlsx_table.h"
 
 static const char LIST_ID[] = "au_dfat";
 
@@ -91,10 +92,7 @@ static const struct {
     {ROLE_COMMITTEES, "program", 0},
 };
 
-typedef struct cell_text {
-    const char *s;
-    size_t len;
-} cell_text;
+typedef dx_xt_text cell_text;
 
 typedef struct dfat_cell {
     unsigned column;
@@ -115,19 +113,13 @@ typedef struct dfat_party {
     dfat_row *first, *last;
 } dfat_party;
 
-typedef struct header_col {
-    unsigned column;
-    const char *name;
-} header_col;
-
 typedef struct dfat {
     dx_import *im;
     const char *path;
     const char *member;
     dx_arena arena; /* rows, header names, ids */
     unsigned role_col[N_ROLES];
-    header_col *headers;
-    size_t n_headers;
+    dx_xt_headers headers;
     dx_strmap ids; /* id → index in parties */
     dfat_party *parties;
     size_t n_parties, cap_parties;
@@ -212,38 +204,6 @@ static const char *one_line(cell_text t, char *buf, size_t size)
     return buf;
 }
 
-/*
- * An Excel date serial (1900 system: day 25569 is 1970-01-01) as YYYY-MM-DD into out; 0 when
- * `t` is not an integer (optionally ".0...") in 3000 .. 2958465 (1908-03-18 .. 9999-12-31).
- */
-static int serial_date(cell_text t, char out[11])
-{
-    long v = 0;
-    size_t i = 0;
-    while (i < t.len && t.s[i] >= '0' && t.s[i] <= '9' && v < 10000000)
-        v = v * 10 + (t.s[i++] - '0');
-    if (i == 0 || (i < t.len && t.s[i] != '.'))
-        return 0;
-    for (i += i < t.len; i < t.len; i++) {
-        if (t.s[i] != '0')
-            return 0;
-    }
-    if (v < 3000 || v > 2958465)
-        return 0;
-    long z = v - 25569 + 719468; /* civil_from_days (H. Hinnant), z > 0 here */
-    long era = z / 146097, doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    long d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
-    long y = yoe + era * 400 + (m <= 2);
-    unsigned yy = (unsigned)y % 10000u, mm = (unsigned)m % 13u, dd = (unsigned)d % 32u;
-    out[0] = (char)('0' + yy / 1000), out[1] = (char)('0' + yy / 100 % 10);
-    out[2] = (char)('0' + yy / 10 % 10), out[3] = (char)('0' + yy % 10), out[4] = '-';
-    out[5] = (char)('0' + mm / 10), out[6] = (char)('0' + mm % 10), out[7] = '-';
-    out[8] = (char)('0' + dd / 10), out[9] = (char)('0' + dd % 10), out[10] = '\0';
-    return 1;
-}
-
 static int is_country_separator(unsigned cp)
 {
     return cp == ',' || cp == ';' || cp == '\n' || cp == '(' || cp == ')' || cp == 0x3001 ||
@@ -290,19 +250,6 @@ static dx_status resolve_place(const dx_countries *c, cell_text t, char alpha2[3
     return DX_OK;
 }
 
-static void column_letters(unsigned column, char out[4])
-{
-    char tmp[4];
-    size_t n = 0;
-    while (column > 0 && n < 3) {
-        tmp[n++] = (char)('A' + (column - 1) % 26);
-        column = (column - 1) / 26;
-    }
-    for (size_t i = 0; i < n; i++)
-        out[i] = tmp[n - 1 - i];
-    out[n] = '\0';
-}
-
 /* ---- diagnostics ------------------------------------------------------------------------ */
 
 static dx_status row_diag(dfat *d, unsigned long number, unsigned long line, cell_text ref,
@@ -312,23 +259,14 @@ static dx_status row_diag(dfat *d, unsigned long number, unsigned long line, cel
 static dx_status row_diag(dfat *d, unsigned long number, unsigned long line, cell_text ref,
                           dx_severity sev, const char *code, const char *fmt, ...)
 {
-    dx_strbuf msg = DX_STRBUF_INIT;
     char refbuf[40];
     va_list ap;
     va_start(ap, fmt);
-    dx_status st = dx_strbuf_printf(&msg, "%s: row %lu", d->member, number);
-    if (st == DX_OK && ref.len)
-        st = dx_strbuf_printf(&msg, " (Reference %s)", one_line(ref, refbuf, sizeof refbuf));
-    if (st == DX_OK)
-        st = dx_strbuf_append(&msg, ": ", 2);
-    if (st == DX_OK)
-        st = dx_strbuf_vprintf(&msg, fmt, ap);
+    dx_status st = dx_xt_row_diagv(d->im->diags, &d->errors, d->path, d->member, NULL, number,
+                                   line, "Reference",
+                                   ref.len ? one_line(ref, refbuf, sizeof refbuf) : NULL, sev,
+                                   code, fmt, ap);
     va_end(ap);
-    if (st == DX_OK)
-        st = dx_diags_add(d->im->diags, sev, d->path, line, 0, code, NULL, "%s", msg.data);
-    dx_strbuf_free(&msg);
-    if (sev == DX_SEV_ERROR)
-        d->errors++;
     return st;
 }
 
@@ -439,28 +377,15 @@ static dx_status add_to_party(dfat *d, dfat_row *r, cell_text digits)
     return DX_OK;
 }
 
-static int row_is_empty(const dx_xlsx_row *row)
-{
-    for (size_t i = 0; i < row->n_cells; i++) {
-        if (trim(row->cells[i].value, row->cells[i].len).len)
-            return 0;
-    }
-    return 1;
-}
-
 static cell_text xcell(const dx_xlsx_row *row, unsigned column)
 {
-    for (size_t i = 0; column && i < row->n_cells; i++) {
-        if (row->cells[i].column == column)
-            return (cell_text){row->cells[i].value, row->cells[i].len};
-    }
-    return (cell_text){"", 0};
+    return dx_xt_cell(row, column, DX_XT_ALL);
 }
 
 /* Check one data row and keep it with its party. */
 static dx_status read_row(dfat *d, const dx_xlsx_row *row)
 {
-    if (row_is_empty(row))
+    if (dx_xt_row_blank(row, is_space_cp))
         return DX_OK;
     cell_text ref = trim(xcell(row, d->role_col[ROLE_REF]).s, xcell(row, d->role_col[ROLE_REF]).len);
     cell_text name = trim(xcell(row, d->role_col[ROLE_NAME]).s, xcell(row, d->role_col[ROLE_NAME]).len);
@@ -535,7 +460,7 @@ static dx_status add_row_facts(dfat *d, const dfat_party *p, const dfat_row *row
             continue;
         char date[11], alpha2[3] = "";
         cell_text value = trim(c->text.s, c->text.len);
-        if (FACTS[f].role == ROLE_DOB && c->number && serial_date(value, date))
+        if (FACTS[f].role == ROLE_DOB && c->number && dx_xt_serial_date(value, date))
             value = (cell_text){date, 10};
         if (FACTS[f].resolve)
             st = resolve_place(d->im->countries, value, alpha2);
@@ -543,16 +468,6 @@ static dx_status add_row_facts(dfat *d, const dfat_party *p, const dfat_row *row
             st = dx_entry_add_fact_in(b, FACTS[f].type, value.s, value.len, alpha2);
     }
     return st;
-}
-
-static const char *header_name(const dfat *d, unsigned column, char letters[4])
-{
-    for (size_t h = 0; h < d->n_headers; h++) {
-        if (d->headers[h].column == column)
-            return d->headers[h].name;
-    }
-    column_letters(column, letters);
-    return letters;
 }
 
 /* Raw: every cell of the primary row; of the other rows, what is not the primary's. */
@@ -566,7 +481,7 @@ static dx_status add_row_raw(dfat *d, const dfat_row *primary, const dfat_row *r
         if (row != primary && !own && same_text(c->text, cell_of(primary, c->column)))
             continue;
         char letters[4];
-        st = dx_entry_add_raw(d->im->builder, header_name(d, c->column, letters), c->text.s,
+        st = dx_entry_add_raw(d->im->builder, dx_xt_field_name(&d->headers, c->column, letters), c->text.s,
                               c->text.len);
     }
     return st;
@@ -618,7 +533,7 @@ static dx_status primary_details(dfat *d, const dfat_row *primary)
     char date[11];
     dx_status st = is_none(info) ? DX_OK : dx_entry_set_remarks(b, info.s, info.len);
     cell_text t = control ? trim(control->text.s, control->text.len) : (cell_text){"", 0};
-    if (st == DX_OK && control && control->number && serial_date(t, date))
+    if (st == DX_OK && control && control->number && dx_xt_serial_date(t, date))
         st = dx_entry_set_start_date(b, date, 10);
     else if (st == DX_OK && t.len == 10 && t.s[4] == '-' && t.s[7] == '-')
         st = dx_entry_set_start_date(b, t.s, t.len);
@@ -664,27 +579,6 @@ static dx_status emit_party(dfat *d, const dfat_party *p)
 
 /* ---- header ----------------------------------------------------------------------------- */
 
-/* `c`'s text with white space runs made one space and trimmed, in the arena. */
-static char *collapsed(dfat *d, const dx_xlsx_cell *c)
-{
-    size_t len = c->len > 1024 ? 1024 : c->len, o = 0;
-    char *name = dx_arena_alloc(&d->arena, len + 1);
-    if (!name)
-        return NULL;
-    for (size_t k = 0; k < len; k++) {
-        char ch = c->value[k];
-        int space = ch == '\n' || ch == '\r' || ch == ' ' || ch == '\t';
-        if (space && o > 0 && name[o - 1] != ' ')
-            name[o++] = ' ';
-        else if (!space)
-            name[o++] = ch;
-    }
-    while (o > 0 && name[o - 1] == ' ')
-        o--;
-    name[o] = '\0';
-    return name;
-}
-
 /* When `row` is the header, note its columns and names and set *found. */
 static dx_status try_header(dfat *d, const dx_xlsx_row *row, int *found)
 {
@@ -700,64 +594,33 @@ static dx_status try_header(dfat *d, const dx_xlsx_row *row, int *found)
     if (!*found)
         return DX_OK;
     memcpy(d->role_col, cols, sizeof cols);
-    d->headers = dx_arena_alloc(&d->arena, (row->n_cells + 1) * sizeof *d->headers);
-    if (!d->headers)
-        return DX_ERR_NOMEM;
-    for (size_t i = 0; i < row->n_cells; i++) {
-        char *name = collapsed(d, &row->cells[i]);
-        if (!name)
-            return DX_ERR_NOMEM;
-        if (name[0])
-            d->headers[d->n_headers++] = (header_col){row->cells[i].column, name};
-    }
-    return DX_OK;
+    return dx_xt_headers_read(&d->headers, &d->arena, row, DX_XT_ALL, 1024, 0);
 }
 
 /* ---- the import ------------------------------------------------------------------------- */
 
-static void publication_date(dx_import *im, const dx_xlsx *x)
+static dx_status try_header_cb(void *ctx, const dx_xlsx_row *row, int *found)
 {
-    const char *s = dx_xlsx_modified(x) ? dx_xlsx_modified(x) : dx_xlsx_created(x);
-    im->publication_date[0] = '\0';
-    if (!s || strlen(s) < 10)
-        return;
-    for (int i = 0; i < 10; i++) {
-        int digit = s[i] >= '0' && s[i] <= '9';
-        if ((i == 4 || i == 7) ? s[i] != '-' : !digit)
-            return;
-    }
-    memcpy(im->publication_date, s, 10);
-    im->publication_date[10] = '\0';
+    return try_header(ctx, row, found);
 }
 
-static dx_status file_error(dx_import *im, const char *path, const char *fmt, const char *arg)
+static dx_status read_row_cb(void *ctx, const dx_xlsx_row *row)
 {
-    return dx_diags_add(im->diags, DX_SEV_ERROR, path, 0, 0, "dfat.format", NULL, fmt, arg) ==
-                   DX_OK
-               ? DX_ERR_INPUT
-               : DX_ERR_NOMEM;
+    return read_row(ctx, row);
 }
 
 static dx_status read_sheet(dfat *d, dx_xlsx *x, size_t sheet)
 {
-    dx_xlsx_rows *rows = NULL;
-    const dx_xlsx_row *row;
     int header = 0;
     d->member = dx_xlsx_sheet_member(x, sheet);
-    dx_status st = dx_xlsx_rows_open(x, sheet, &rows);
-    while (st == DX_OK && (st = dx_xlsx_rows_next(rows, &row)) == DX_OK && row) {
-        if (header)
-            st = read_row(d, row);
-        else if (row->number <= DFAT_HEADER_ROWS)
-            st = try_header(d, row, &header);
-    }
-    dx_xlsx_rows_free(rows);
+    dx_status st =
+        dx_xt_read_rows(x, sheet, DFAT_HEADER_ROWS, try_header_cb, read_row_cb, d, &header);
     if (st == DX_OK && !header)
-        st = file_error(d->im, d->path,
-                        "%s: no header row naming the Reference, 'Name of Individual or "
-                        "Entity' and 'Name Type' columns in the first 20 rows: this does not "
-                        "look like DFAT's Consolidated List",
-                        d->member);
+        st = dx_xt_file_error(d->im->diags, d->path, "dfat.format",
+                              "%s: no header row naming the Reference, 'Name of Individual or "
+                              "Entity' and 'Name Type' columns in the first 20 rows: this does "
+                              "not look like DFAT's Consolidated List",
+                              d->member);
     for (size_t i = 0; st == DX_OK && i < d->n_parties; i++)
         st = emit_party(d, &d->parties[i]);
     return st;
@@ -765,26 +628,18 @@ static dx_status read_sheet(dfat *d, dx_xlsx *x, size_t sheet)
 
 dx_status dx_import_au_dfat(dx_import *im, const dx_import_file *files, size_t n_files)
 {
-    if (!im || !im->builder || !im->emit || !im->countries || (n_files && !files))
-        return DX_ERR_INVALID;
-    if (n_files != 1)
-        return dx_diags_add(im->diags, DX_SEV_ERROR, n_files ? files[1].path : "", 0, 0,
-                            "dfat.files", NULL,
-                            "DFAT's Consolidated List is one .xlsx file; %zu files were given",
-                            n_files) == DX_OK
-                   ? DX_ERR_INPUT
-                   : DX_ERR_NOMEM;
+    dx_status st = dx_xt_check_files(im, files, n_files, "dfat.files",
+                                     "DFAT's Consolidated List");
+    if (st != DX_OK)
+        return st;
     dfat d = {.im = im, .path = files[0].path ? files[0].path : ""};
     dx_xlsx *x = NULL;
-    size_t sheet = 0;
-    dx_status st = dx_xlsx_open(files[0].bytes, files[0].len, d.path, NULL, im->diags, &x);
-    if (st == DX_OK) {
-        publication_date(im, x);
-        if (dx_xlsx_sheet_find(x, "Sheet1", &sheet) != DX_OK)
-            sheet = 0;
-        st = dx_xlsx_sheet_count(x) == 0 ? file_error(im, d.path, "%s", "the workbook has no sheet")
-                                          : read_sheet(&d, x, sheet);
-    }
+    st = dx_xt_open(im, &files[0], d.path, &x);
+    if (st == DX_OK)
+        st = dx_xlsx_sheet_count(x) == 0
+                 ? dx_xt_file_error(im->diags, d.path, "dfat.format", "%s",
+                                    "the workbook has no sheet")
+                 : read_sheet(&d, x, dx_xt_sheet_or_first(x, "Sheet1"));
     if (st == DX_OK && d.errors)
         st = DX_ERR_INPUT;
     dx_xlsx_free(x);

@@ -27,8 +27,8 @@
  * White space in the key is collapsed as the entry builder does. trade.gov also repeats a few
  * rows inside one sub-list (CAP 15268 twice in 2022-05, differing only in source_list_url):
  * such a row is kept as "<id>#2" ("#3", ...) with a warning, so nothing disappears and ids stay
- * unique. `entity_number` is also kept as a fact: for SDN rows it lets the matching engine merge
- * a CSL hit with the OFAC hit of the same entity.
+ * unique (id_repeats.h). `entity_number` is also kept as a fact: for SDN rows it lets the
+ * matching engine merge a CSL hit with the OFAC hit of the same entity.
  *
  * Multi-valued fields (alt_names, addresses, programs, citizenships, nationalities,
  * dates_of_birth, places_of_birth, ids, federal_register_notice) are ';'-separated. A ';'
@@ -50,17 +50,15 @@
  */
 #include "import.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include "alloc.h"
 #include "arena.h"
 #include "csvread.h"
+#include "id_repeats.h"
 #include "sha256.h"
 #include "strbuf.h"
-#include "strmap.h"
 
 static const char LIST_ID[] = "us_csl";
 
@@ -172,25 +170,11 @@ static const id_type ID_TYPES[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof(a)[0])
 
-/* An id given in this import: the row that got it, and the next suffix to try for a repeat. */
-typedef struct id_claim {
-    unsigned long line;
-    unsigned long next_suffix;
-} id_claim;
-
-/* Ids given so far: key (in `keys`) -> index in `claims`. */
-typedef struct id_registry {
-    dx_strmap map;
-    dx_arena keys;
-    id_claim *claims;
-    size_t n_claims, cap_claims;
-} id_registry;
-
 /* One file being read. */
 typedef struct csl_file {
     dx_import *im;
     const char *path;
-    id_registry *ids;
+    dx_id_repeats *ids;            /* ids given so far in the import */
     int have_header;
     int header_bad;                /* the header is unusable: rows are not read */
     size_t n_header;
@@ -246,58 +230,6 @@ static dx_status file_error(csl_file *f, dx_severity sev, unsigned long line, un
     dx_status st = dx_diags_addv(f->im->diags, sev, f->path, line, col, code, hint, fmt, ap);
     va_end(ap);
     return st;
-}
-
-/* ---- the id registry ---- */
-
-static void registry_free(id_registry *r)
-{
-    dx_strmap_free(&r->map);
-    dx_arena_free(&r->keys);
-    dx_free(r->claims);
-}
-
-static dx_status registry_add(id_registry *r, const char *key, size_t len, unsigned long line)
-{
-    if (r->n_claims == r->cap_claims) {
-        size_t cap = dx_grow_cap(r->cap_claims, r->n_claims + 1, SIZE_MAX / sizeof *r->claims);
-        id_claim *claims = cap ? dx_realloc(r->claims, cap * sizeof *claims) : NULL;
-        if (!claims)
-            return DX_ERR_NOMEM;
-        r->claims = claims;
-        r->cap_claims = cap;
-    }
-    char *copy = dx_arena_strndup(&r->keys, key, len);
-    if (!copy)
-        return DX_ERR_NOMEM;
-    dx_status st = dx_strmap_put(&r->map, copy, r->n_claims, NULL, NULL);
-    if (st == DX_OK)
-        r->claims[r->n_claims++] = (id_claim){line, 2};
-    return st;
-}
-
-/*
- * Give the row at `line` the id in `buf`, or when another row has it, the first free
- * "<id>#n" (n = 2, 3, ...; each repeat costs one look-up, not one per earlier repeat). On return
- * `buf` holds the id given and *first_line is the line of the row that first had the id in
- * `buf` (0 when it was new).
- */
-static dx_status registry_claim(id_registry *r, dx_strbuf *buf, unsigned long line,
-                                unsigned long *first_line)
-{
-    size_t slot, base = buf->len;
-    *first_line = 0;
-    if (!dx_strmap_get(&r->map, buf->data, &slot))
-        return registry_add(r, buf->data, buf->len, line);
-    *first_line = r->claims[slot].line;
-    for (;;) {
-        buf->len = base;
-        dx_status st = dx_strbuf_printf(buf, "#%lu", r->claims[slot].next_suffix++);
-        if (st != DX_OK)
-            return st;
-        if (!dx_strmap_get(&r->map, buf->data, NULL))
-            return registry_add(r, buf->data, buf->len, line);
-    }
 }
 
 /* ---- the header ---- */
@@ -618,7 +550,7 @@ static dx_status set_entry_id(csl_file *f, const dx_csv_row *row, const sub_list
                     : number.len ? append_collapsed(&f->key, number) : append_hash(f, row);
     unsigned long first_line = 0;
     if (st == DX_OK)
-        st = registry_claim(f->ids, &f->key, row->line, &first_line);
+        st = dx_id_repeats_claim(f->ids, &f->key, row->line, &first_line);
     if (st == DX_OK && first_line)
         st = file_error(f, DX_SEV_WARNING, row->line, 0, "csl.duplicate-id",
                         "trade.gov publishes some rows twice; both are kept",
@@ -741,7 +673,7 @@ static dx_status decode_error(csl_file *f, dx_status st)
     return st;
 }
 
-static dx_status read_file(dx_import *im, const dx_import_file *file, id_registry *ids)
+static dx_status read_file(dx_import *im, const dx_import_file *file, dx_id_repeats *ids)
 {
     csl_file f;
     memset(&f, 0, sizeof f);
@@ -776,12 +708,11 @@ dx_status dx_import_csl(dx_import *im, const dx_import_file *files, size_t n_fil
     if (!im || !im->diags || !im->builder || !im->emit || (n_files && !files))
         return DX_ERR_INVALID;
     size_t errors_before = dx_diags_count_severity(im->diags, DX_SEV_ERROR);
-    id_registry ids;
-    memset(&ids, 0, sizeof ids);
+    dx_id_repeats ids = DX_ID_REPEATS_INIT;
     dx_status st = DX_OK;
     for (size_t i = 0; i < n_files && st == DX_OK; i++)
         st = read_file(im, &files[i], &ids);
-    registry_free(&ids);
+    dx_id_repeats_free(&ids);
     if (st == DX_OK && dx_diags_count_severity(im->diags, DX_SEV_ERROR) > errors_before)
         st = DX_ERR_INPUT;
     return st;

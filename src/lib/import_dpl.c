@@ -22,7 +22,7 @@
  * by 0x1F): the party, where it is, and which order. The columns an amendment changes
  * (Expiration_Date, Standard_Order, Last_Update, Action, FR_Citation) are left out so that the
  * id survives an amendment. Apart from the identical repeats, this key is unique in both files
- * we hold. Two rows with one id:
+ * we hold. Two rows with one id (id_repeats.h tracks both the ids and the row digests):
  *   - identical in every field: the later is kept as "<id>#2" ("#3", ...) with a warning;
  *   - different elsewhere (the same party, address and order published with different terms):
  *     an import error, because which row is current cannot be known.
@@ -34,17 +34,15 @@
  */
 #include "import.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include "alloc.h"
 #include "arena.h"
 #include "csvread.h"
+#include "id_repeats.h"
 #include "sha256.h"
 #include "strbuf.h"
-#include "strmap.h"
 
 static const char LIST_ID[] = "us_bis_dpl";
 
@@ -77,25 +75,10 @@ static const enum dpl_column ADDRESS_COLUMNS[] = {COL_STREET, COL_CITY, COL_STAT
 
 #define COUNT(a) (sizeof(a) / sizeof(a)[0])
 
-/* An id given in this import: the row that got it, and the next suffix to try for a repeat. */
-typedef struct id_claim {
-    unsigned long line;
-    unsigned long next_suffix;
-} id_claim;
-
-/* One import: ids given so far (key -> index in claims), digests of whole rows (-> line). */
-typedef struct dpl_registry {
-    dx_strmap ids;
-    dx_strmap rows;
-    dx_arena keys;
-    id_claim *claims;
-    size_t n_claims, cap_claims;
-} dpl_registry;
-
 typedef struct dpl_file {
     dx_import *im;
     const char *path;
-    dpl_registry *reg;
+    dx_id_repeats *reg;         /* ids given so far, digests of whole rows (contents) */
     int have_header;
     int header_bad;
     size_t n_header;
@@ -235,51 +218,6 @@ static void digest_fields(const dpl_file *f, const dx_csv_row *row, const enum d
     hex[DPL_HASH_DIGITS] = '\0';
 }
 
-/* Put the row digest `hex` in reg->rows unless present; *seen = the line it had, else 0. */
-static dx_status remember_row(dpl_registry *reg, const char *hex, unsigned long line,
-                              size_t *seen)
-{
-    *seen = 0;
-    if (dx_strmap_get(&reg->rows, hex, seen))
-        return DX_OK;
-    char *copy = dx_arena_strndup(&reg->keys, hex, DPL_HASH_DIGITS);
-    return copy ? dx_strmap_put(&reg->rows, copy, line, NULL, NULL) : DX_ERR_NOMEM;
-}
-
-static dx_status add_id(dpl_registry *reg, const char *key, size_t len, unsigned long line)
-{
-    if (reg->n_claims == reg->cap_claims) {
-        size_t cap = dx_grow_cap(reg->cap_claims, reg->n_claims + 1,
-                                 SIZE_MAX / sizeof *reg->claims);
-        id_claim *claims = cap ? dx_realloc(reg->claims, cap * sizeof *claims) : NULL;
-        if (!claims)
-            return DX_ERR_NOMEM;
-        reg->claims = claims;
-        reg->cap_claims = cap;
-    }
-    char *copy = dx_arena_strndup(&reg->keys, key, len);
-    if (!copy)
-        return DX_ERR_NOMEM;
-    dx_status st = dx_strmap_put(&reg->ids, copy, reg->n_claims, NULL, NULL);
-    if (st == DX_OK)
-        reg->claims[reg->n_claims++] = (id_claim){line, 2};
-    return st;
-}
-
-/* A repeated row: the first free "<id>#n" into f->scratch, n = 2, 3, ... (one look-up per
- * repeat, not one per earlier repeat). */
-static dx_status add_repeat_id(dpl_file *f, size_t slot, unsigned long line)
-{
-    for (;;) {
-        f->scratch.len = DPL_HASH_DIGITS;
-        dx_status st = dx_strbuf_printf(&f->scratch, "#%lu", f->reg->claims[slot].next_suffix++);
-        if (st != DX_OK)
-            return st;
-        if (!dx_strmap_get(&f->reg->ids, f->scratch.data, NULL))
-            return add_id(f->reg, f->scratch.data, f->scratch.len, line);
-    }
-}
-
 /*
  * The id of the row into f->scratch (see the design comment): DX_OK with *rejected = 0, or a
  * reported error with *rejected = 1 when the id belongs to a different row.
@@ -293,28 +231,28 @@ static dx_status claim_id(dpl_file *f, const dx_csv_row *row, int *rejected)
         COL_EFFECTIVE_DATE, COL_EXPIRATION_DATE, COL_STANDARD_ORDER, COL_LAST_UPDATE,
         COL_ACTION, COL_FR_CITATION};
     char id[65], whole[65];
-    size_t same_row, slot;
+    unsigned long same_row, id_line;
     *rejected = 0;
     digest_fields(f, row, KEY, COUNT(KEY), id);
     digest_fields(f, row, ALL, COUNT(ALL), whole);
-    dx_status st = remember_row(f->reg, whole, row->line, &same_row);
+    dx_status st = dx_id_repeats_content(f->reg, whole, row->line, &same_row);
     dx_strbuf_reset(&f->scratch);
     if (st == DX_OK)
         st = dx_strbuf_append(&f->scratch, id, DPL_HASH_DIGITS);
-    if (st != DX_OK || !dx_strmap_get(&f->reg->ids, id, &slot))
-        return st == DX_OK ? add_id(f->reg, id, DPL_HASH_DIGITS, row->line) : st;
-    if (!same_row) {
+    if (st != DX_OK)
+        return st;
+    if (!same_row && dx_id_repeats_taken(f->reg, id, &id_line)) {
         *rejected = 1;
         return file_error(f, DX_SEV_ERROR, row->line, 0, "dpl.duplicate-id",
                           "BIS lists a party at an address once per order; keep the current row",
                           "this row has the same name, address and effective date as the row "
-                          "at line %lu but differs from it", f->reg->claims[slot].line);
+                          "at line %lu but differs from it", id_line);
     }
-    st = add_repeat_id(f, slot, row->line);
-    if (st == DX_OK)
+    st = dx_id_repeats_claim(f->reg, &f->scratch, row->line, &id_line);
+    if (st == DX_OK && id_line)
         st = file_error(f, DX_SEV_WARNING, row->line, 0, "dpl.repeated-row",
                         "BIS publishes some rows twice; both are kept",
-                        "this row repeats the row at line %zu; it is kept as '%s'", same_row,
+                        "this row repeats the row at line %lu; it is kept as '%s'", same_row,
                         f->scratch.data);
     return st;
 }
@@ -449,7 +387,7 @@ static dx_status on_row(void *ctx, const dx_csv_row *row)
 
 /* ---- files ---- */
 
-static dx_status read_file(dx_import *im, const dx_import_file *file, dpl_registry *reg)
+static dx_status read_file(dx_import *im, const dx_import_file *file, dx_id_repeats *reg)
 {
     dpl_file f;
     memset(&f, 0, sizeof f);
@@ -491,15 +429,11 @@ dx_status dx_import_dpl(dx_import *im, const dx_import_file *files, size_t n_fil
     if (!im || !im->diags || !im->builder || !im->emit || (n_files && !files))
         return DX_ERR_INVALID;
     size_t errors_before = dx_diags_count_severity(im->diags, DX_SEV_ERROR);
-    dpl_registry reg;
-    memset(&reg, 0, sizeof reg);
+    dx_id_repeats reg = DX_ID_REPEATS_INIT;
     dx_status st = DX_OK;
     for (size_t i = 0; i < n_files && st == DX_OK; i++)
         st = read_file(im, &files[i], &reg);
-    dx_strmap_free(&reg.ids);
-    dx_strmap_free(&reg.rows);
-    dx_arena_free(&reg.keys);
-    dx_free(reg.claims);
+    dx_id_repeats_free(&reg);
     if (st == DX_OK && dx_diags_count_severity(im->diags, DX_SEV_ERROR) > errors_before)
         st = DX_ERR_INPUT;
     return st;

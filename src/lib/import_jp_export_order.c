@@ -41,8 +41,8 @@
  * <AppdxTable> directly under <LawBody> are expanded into a small tree (xmlTextReaderExpand)
  * and walked, the rest is passed over. Ruby readings (<Rt>) are left out of the text.
  *
- * Safety, as in import_un.c: XML_PARSE_NONET, no entity substitution, no DTD loading, default
- * limits; a DOCTYPE is refused by a byte scan of the prolog before libxml2 sees the file (the
+ * Safety, as in import_un.c and through the same code (xmlsafe.c): XML_PARSE_NONET, no entity
+ * substitution, no DTD loading, default limits; a DOCTYPE is refused by a byte scan of the prolog before libxml2 sees the file (the
  * file is read as UTF-8 whatever it declares, so the scan sees what libxml2 sees; UTF-16/32 is
  * refused); libxml2's messages go to diagnostics through the reader's structured error handler
  * and the generic error function is silenced during the import. One text is capped at 1 MB.
@@ -56,22 +56,19 @@
 #include "import.h"
 
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xmlerror.h>
 #include <libxml/xmlreader.h>
 
 #include "alloc.h"
 #include "strbuf.h"
+#include "xmlsafe.h"
 
 #define JP_LIST_ID "jp_export_order"
 #define JP_LAW_TITLE "輸出貿易管理令"
 #define JP_MAX_TEXT ((size_t)1 << 20)
-#define JP_MAX_XML_DIAGS 50
 #define JP_MAX_MAJOR 1000 /* 項 numbers are below this (the order has 16) */
 #define JP_HINT_SOURCE "download the law again from e-Gov 法令検索 " \
     "(https://laws.e-gov.go.jp/law/324CO0000000378), as XML"
@@ -80,12 +77,6 @@
 #define U3000 "\xE3\x80\x80" /* ideographic space */
 #define TOUTEN "\xE3\x80\x81" /* 、 */
 #define KUTEN "\xE3\x80\x82"  /* 。 */
-
-#if LIBXML_VERSION >= 21200
-typedef const xmlError *jp_xml_error;
-#else
-typedef xmlErrorPtr jp_xml_error;
-#endif
 
 /* The tables imported, with the entry id of a country table (NULL for 別表第一). */
 enum { T_ITEMS, T_GROUP_A, T_APPENDIX_3_2, T_APPENDIX_4, N_TABLES };
@@ -101,8 +92,7 @@ typedef struct jp_import {
     const char *source;       /* the file path, for diagnostics */
     xmlTextReaderPtr reader;
     unsigned long errors;     /* error diagnostics of this import */
-    unsigned long xml_diags;  /* messages taken from libxml2 */
-    dx_status xml_status;     /* DX_ERR_NOMEM when a libxml2 message could not be kept */
+    dx_xmlsafe xml;           /* libxml2's messages, the DTD and encoding checks */
     int seen_root, title_ok;
     int broken;               /* a subtree could not be expanded: the XML is malformed */
     int seen_table[N_TABLES];
@@ -113,18 +103,16 @@ typedef struct jp_import {
     dx_strbuf compose;        /* a name or an id being put together */
 } jp_import;
 
-static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
-
-static void xml_init(void)
-{
-    xmlInitParser();
-}
-
-static void silent_generic_error(void *ctx, const char *msg, ...)
-{
-    (void)ctx;
-    (void)msg;
-}
+static const dx_xmlsafe_spec jp_xml_spec = {
+    .encoding_code = "jp.encoding",
+    .encoding_message = "the file is in UTF-16 or UTF-32; e-Gov publishes law XML in UTF-8, the "
+                        "only encoding this importer reads",
+    .dtd_code = "jp.dtd",
+    .dtd_message = JP_DTD_MESSAGE,
+    .malformed_code = "jp.malformed-xml",
+    .warning_code = "jp.xml-warning",
+    .hint = JP_HINT_SOURCE,
+};
 
 /* ---- text ---------------------------------------------------------------------------------- */
 
@@ -224,34 +212,6 @@ static dx_status report(jp_import *j, unsigned long line, const char *code, cons
     va_end(ap);
     j->errors++;
     return st;
-}
-
-/* The reader's structured error handler: libxml2's message becomes a diagnostic. */
-static void on_xml_error(void *arg, jp_xml_error err)
-{
-    jp_import *j = arg;
-    if (!err)
-        return;
-    int warning = err->level == XML_ERR_WARNING;
-    if (!warning)
-        j->errors++;
-    if (j->xml_status != DX_OK || j->xml_diags >= JP_MAX_XML_DIAGS)
-        return;
-    j->xml_diags++;
-    const char *msg = err->message ? err->message : "unknown error";
-    char line[256];
-    size_t n = (size_t)shown(msg, strlen(msg), sizeof line - 1);
-    for (size_t i = 0; i < n; i++)
-        line[i] = msg[i] == '\n' || msg[i] == '\r' ? ' ' : msg[i];
-    while (n && is_space((unsigned char)line[n - 1]))
-        n--;
-    line[n] = '\0';
-    dx_status st = dx_diags_add(j->im->diags, warning ? DX_SEV_WARNING : DX_SEV_ERROR, j->source,
-                                err->line > 0 ? (unsigned long)err->line : 0, 0,
-                                warning ? "jp.xml-warning" : "jp.malformed-xml",
-                                warning ? NULL : JP_HINT_SOURCE, "XML: %s", line);
-    if (st != DX_OK)
-        j->xml_status = st;
 }
 
 /* The text of `node` into j->text (trimmed view in *s, *n); a text past the cap is reported
@@ -636,7 +596,7 @@ static dx_status on_node(jp_import *j, int *skip)
 {
     xmlTextReaderPtr r = j->reader;
     int type = xmlTextReaderNodeType(r);
-    if (type == XML_READER_TYPE_DOCUMENT_TYPE) { /* a backstop: check_prolog refuses DTDs */
+    if (type == XML_READER_TYPE_DOCUMENT_TYPE) { /* a backstop: dx_xmlsafe_open refuses DTDs */
         dx_status st = report(j, (unsigned long)xmlTextReaderGetParserLineNumber(r), "jp.dtd",
                               JP_HINT_SOURCE, JP_DTD_MESSAGE);
         return st == DX_OK ? DX_ERR_INPUT : st;
@@ -662,67 +622,6 @@ static dx_status on_node(jp_import *j, int *skip)
     return title ? on_law_title(j, node) : on_appdx_table(j, node);
 }
 
-/* The offset just past the first `end` at or after `from`, or 0 when there is none. */
-static size_t past(const unsigned char *s, size_t n, size_t from, const char *end)
-{
-    size_t e = strlen(end);
-    for (size_t i = from; i + e <= n; i++) {
-        if (memcmp(s + i, end, e) == 0)
-            return i + e;
-    }
-    return 0;
-}
-
-static unsigned long line_at(const unsigned char *s, size_t pos)
-{
-    unsigned long line = 1;
-    for (size_t i = 0; i < pos; i++)
-        line += s[i] == '\n';
-    return line;
-}
-
-/* The line of a "<!DOCTYPE" in the prolog (before the first element), or 0 when there is
- * none. */
-static unsigned long prolog_doctype_line(const unsigned char *s, size_t n)
-{
-    size_t i = n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    while (i < n) {
-        size_t next;
-        if (is_space(s[i])) {
-            i++;
-            continue;
-        }
-        if (n - i >= 9 && memcmp(s + i, "<!DOCTYPE", 9) == 0)
-            return line_at(s, i);
-        if (n - i >= 2 && memcmp(s + i, "<?", 2) == 0)
-            next = past(s, n, i + 2, "?>");
-        else if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0)
-            next = past(s, n, i + 4, "-->");
-        else
-            return 0;
-        if (!next)
-            return 0;
-        i = next;
-    }
-    return 0;
-}
-
-/* The checks made on the bytes before libxml2 sees them: UTF-8, no DTD. */
-static dx_status check_prolog(jp_import *j, const dx_import_file *f)
-{
-    const unsigned char *s = f->bytes;
-    dx_status st = DX_OK;
-    if (f->len >= 2 && (s[0] == 0 || s[1] == 0 || (s[0] == 0xFF && s[1] == 0xFE) ||
-                        (s[0] == 0xFE && s[1] == 0xFF)))
-        st = report(j, 1, "jp.encoding", "save the file as UTF-8, or download it again",
-                    "the file is in UTF-16 or UTF-32; e-Gov publishes law XML in UTF-8, the "
-                    "only encoding this importer reads");
-    unsigned long line = st == DX_OK ? prolog_doctype_line(s, f->len) : 0;
-    if (line)
-        st = report(j, line, "jp.dtd", JP_HINT_SOURCE, JP_DTD_MESSAGE);
-    return st == DX_OK && j->errors ? DX_ERR_INPUT : st;
-}
-
 /* What must have been seen once the whole document is read. */
 static dx_status check_complete(jp_import *j)
 {
@@ -743,17 +642,12 @@ static dx_status check_complete(jp_import *j)
 /* The whole file: the prolog checks, then the reader in document order. */
 static dx_status read_document(jp_import *j, const dx_import_file *f)
 {
-    dx_status st = check_prolog(j, f);
+    dx_status st = dx_xmlsafe_open(&j->xml, f->bytes, f->len, &j->reader);
     if (st != DX_OK)
         return st;
-    j->reader = xmlReaderForMemory((const char *)f->bytes, (int)f->len, NULL, "UTF-8",
-                                   XML_PARSE_NONET | XML_PARSE_IGNORE_ENC);
-    if (!j->reader)
-        return DX_ERR_NOMEM;
-    xmlTextReaderSetStructuredErrorHandler(j->reader, on_xml_error, j);
     unsigned long errors_before = j->errors;
     int rc = xmlTextReaderRead(j->reader);
-    while (rc == 1 && st == DX_OK && j->xml_status == DX_OK) {
+    while (rc == 1 && st == DX_OK && j->xml.status == DX_OK) {
         int skip = 0;
         st = on_node(j, &skip);
         if (st == DX_OK && j->broken)
@@ -762,7 +656,7 @@ static dx_status read_document(jp_import *j, const dx_import_file *f)
             rc = skip ? xmlTextReaderNext(j->reader) : xmlTextReaderRead(j->reader);
     }
     if (st == DX_OK)
-        st = j->xml_status;
+        st = j->xml.status;
     if (st != DX_OK)
         return st;
     if (rc < 0 && j->errors == errors_before)
@@ -822,12 +716,10 @@ dx_status dx_import_jp_export_order(dx_import *im, const dx_import_file *files, 
     if (st != DX_OK || j.errors)
         return st != DX_OK ? st : DX_ERR_INPUT;
 
-    pthread_once(&xml_once, xml_init);
-    xmlGenericErrorFunc saved_error = xmlGenericError;
-    void *saved_error_ctx = xmlGenericErrorContext;
-    xmlSetGenericErrorFunc(NULL, silent_generic_error);
+    dx_xmlsafe_init(&j.xml, &jp_xml_spec, im->diags, j.source, &j.errors);
+    dx_xmlsafe_begin(&j.xml);
     st = read_document(&j, &files[0]);
-    xmlSetGenericErrorFunc(saved_error_ctx, saved_error);
+    dx_xmlsafe_end(&j.xml);
     if (st == DX_OK && !j.errors)
         st = date_from_name(&j, &files[0]);
     if (j.reader)

@@ -76,6 +76,7 @@
 #include "strbuf.h"
 #include "strmap.h"
 #include "xlsx.h"
+#include "xlsx_table.h"
 
 static const char LIST_ID[] = "jp_mof";
 
@@ -140,16 +141,7 @@ static const struct {
 };
 #define N_RULES (sizeof RULES / sizeof RULES[0])
 
-typedef struct cell_text {
-    const char *s;
-    size_t len;
-} cell_text;
-
-typedef struct header_col {
-    unsigned column;
-    const char *name; /* white space collapsed */
-    int rule;         /* index in RULES, -1 = raw only */
-} header_col;
+typedef dx_xt_text cell_text;
 
 typedef struct mof {
     dx_import *im;
@@ -162,8 +154,7 @@ typedef struct mof {
     dx_entry_kind sheet_kind; /* DX_ENTRY_UNKNOWN: decided per row */
     int has_person_columns;
     unsigned main_col[COL_EN + 1];
-    header_col *headers;
-    size_t n_headers;
+    dx_xt_headers headers; /* names: white space collapsed; role: index in RULES, -1 = raw only */
     dx_strmap ids;
     int open;             /* an entry is being built */
     unsigned long open_row, open_line;
@@ -171,28 +162,6 @@ typedef struct mof {
 } mof;
 
 /* ---- text helpers ----------------------------------------------------------------------- */
-
-/* The code point at s[*i] (advancing *i); an invalid byte reads as itself, one byte. */
-static unsigned next_cp(const char *s, size_t len, size_t *i)
-{
-    const unsigned char *u = (const unsigned char *)s + *i;
-    size_t left = len - *i;
-    unsigned cp = u[0];
-    size_t n = 1;
-    if (cp >= 0xC0 && cp < 0xE0 && left >= 2 && (u[1] & 0xC0) == 0x80) {
-        cp = ((cp & 0x1Fu) << 6) | (u[1] & 0x3Fu), n = 2;
-    } else if (cp >= 0xE0 && cp < 0xF0 && left >= 3 && (u[1] & 0xC0) == 0x80 &&
-               (u[2] & 0xC0) == 0x80) {
-        cp = ((cp & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu), n = 3;
-    } else if (cp >= 0xF0 && cp < 0xF8 && left >= 4 && (u[1] & 0xC0) == 0x80 &&
-               (u[2] & 0xC0) == 0x80 && (u[3] & 0xC0) == 0x80) {
-        cp = ((cp & 0x07u) << 18) | ((u[1] & 0x3Fu) << 12) | ((u[2] & 0x3Fu) << 6) |
-             (u[3] & 0x3Fu);
-        n = 4;
-    }
-    *i += n;
-    return cp;
-}
 
 /* White space, and the invisible direction marks MOF leaves around Arabic names. */
 static int is_space_cp(unsigned cp)
@@ -232,18 +201,7 @@ static int is_close(unsigned cp)
 /* `s` without leading and trailing white space. */
 static cell_text trim(const char *s, size_t len)
 {
-    size_t i = 0, start = 0, end = 0;
-    int seen = 0;
-    while (i < len) {
-        size_t at = i;
-        if (is_space_cp(next_cp(s, len, &i)))
-            continue;
-        if (!seen)
-            start = at;
-        seen = 1;
-        end = i;
-    }
-    return seen ? (cell_text){s + start, end - start} : (cell_text){s, 0};
+    return dx_xt_trim(s, len, is_space_cp);
 }
 
 static cell_text trimmed(cell_text t)
@@ -271,28 +229,10 @@ static void scan_scripts(cell_text t, int *cjk, int *latin)
 {
     *cjk = *latin = 0;
     for (size_t i = 0; i < t.len;) {
-        unsigned cp = next_cp(t.s, t.len, &i);
+        unsigned cp = dx_xt_next_cp(t.s, t.len, &i);
         *cjk |= is_cjk(cp);
         *latin |= is_latin(cp) && !(cp >= '0' && cp <= '9');
     }
-}
-
-/* Cell text for a message: one line, at most size - 1 bytes, not cut inside a character. */
-static const char *one_line(cell_text t, char *buf, size_t size)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < t.len;) {
-        size_t at = i;
-        unsigned cp = next_cp(t.s, t.len, &i);
-        if (o + (i - at) >= size)
-            break;
-        if (cp == '\n' || cp == '\r' || cp == '\t')
-            buf[o++] = ' ';
-        else
-            memcpy(buf + o, t.s + at, i - at), o += i - at;
-    }
-    buf[o] = '\0';
-    return buf;
 }
 
 static void put_date(char out[11], unsigned y, unsigned m, unsigned d)
@@ -302,33 +242,6 @@ static void put_date(char out[11], unsigned y, unsigned m, unsigned d)
     out[2] = (char)('0' + y / 10 % 10), out[3] = (char)('0' + y % 10), out[4] = '-';
     out[5] = (char)('0' + m / 10), out[6] = (char)('0' + m % 10), out[7] = '-';
     out[8] = (char)('0' + d / 10), out[9] = (char)('0' + d % 10), out[10] = '\0';
-}
-
-/*
- * An Excel date serial (1900 system: day 25569 is 1970-01-01) as YYYY-MM-DD into out; 0 when
- * `t` is not an integer (optionally ".0...") in 3000 .. 2958465 (1908-03-18 .. 9999-12-31).
- */
-static int serial_date(cell_text t, char out[11])
-{
-    long v = 0;
-    size_t i = 0;
-    while (i < t.len && t.s[i] >= '0' && t.s[i] <= '9' && v < 10000000)
-        v = v * 10 + (t.s[i++] - '0');
-    if (i == 0 || (i < t.len && t.s[i] != '.'))
-        return 0;
-    for (i += i < t.len; i < t.len; i++) {
-        if (t.s[i] != '0')
-            return 0;
-    }
-    if (v < 3000 || v > 2958465)
-        return 0;
-    long z = v - 25569 + 719468; /* civil_from_days (H. Hinnant), z > 0 here */
-    long era = z / 146097, doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    long d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
-    put_date(out, (unsigned)(yoe + era * 400 + (m <= 2)), (unsigned)m, (unsigned)d);
-    return 1;
 }
 
 /* A leading "YYYY.M.D" (MOF's notice dates) as YYYY-MM-DD; 0 when `t` does not start so. */
@@ -376,7 +289,7 @@ static dx_status resolve_place(const dx_countries *c, cell_text t, char alpha2[3
         int found = 0;
         for (size_t i = 0; i < end;) {
             size_t at = i;
-            if (is_country_separator(next_cp(t.s, end, &i)))
+            if (is_country_separator(dx_xt_next_cp(t.s, end, &i)))
                 sep = at, start = i, found = 1;
         }
         cell_text part = trim(t.s + start, end - start);
@@ -394,19 +307,6 @@ static dx_status resolve_place(const dx_countries *c, cell_text t, char alpha2[3
     return DX_OK;
 }
 
-static void column_letters(unsigned column, char out[4])
-{
-    char tmp[4];
-    size_t n = 0;
-    while (column > 0 && n < 3) {
-        tmp[n++] = (char)('A' + (column - 1) % 26);
-        column = (column - 1) / 26;
-    }
-    for (size_t i = 0; i < n; i++)
-        out[i] = tmp[n - 1 - i];
-    out[n] = '\0';
-}
-
 /* ---- diagnostics ------------------------------------------------------------------------ */
 
 static dx_status row_diag(mof *m, unsigned long number, unsigned long line, cell_text no,
@@ -416,23 +316,14 @@ static dx_status row_diag(mof *m, unsigned long number, unsigned long line, cell
 static dx_status row_diag(mof *m, unsigned long number, unsigned long line, cell_text no,
                           dx_severity sev, const char *code, const char *fmt, ...)
 {
-    dx_strbuf msg = DX_STRBUF_INIT;
     char nobuf[40];
     va_list ap;
     va_start(ap, fmt);
-    dx_status st = dx_strbuf_printf(&msg, "%s (sheet %s): row %lu", m->member, m->sheet, number);
-    if (st == DX_OK && no.len)
-        st = dx_strbuf_printf(&msg, " (No. %s)", one_line(no, nobuf, sizeof nobuf));
-    if (st == DX_OK)
-        st = dx_strbuf_append(&msg, ": ", 2);
-    if (st == DX_OK)
-        st = dx_strbuf_vprintf(&msg, fmt, ap);
+    dx_status st = dx_xt_row_diagv(m->im->diags, &m->errors, m->path, m->member, m->sheet,
+                                   number, line, "No.",
+                                   no.len ? dx_xt_one_line(no, nobuf, sizeof nobuf) : NULL, sev,
+                                   code, fmt, ap);
     va_end(ap);
-    if (st == DX_OK)
-        st = dx_diags_add(m->im->diags, sev, m->path, line, 0, code, NULL, "%s", msg.data);
-    dx_strbuf_free(&msg);
-    if (sev == DX_SEV_ERROR)
-        m->errors++;
     return st;
 }
 
@@ -448,7 +339,7 @@ static dx_status add_name_spaced(dx_entry_builder *b, dx_name_kind kind, cell_te
     dx_status st = DX_OK;
     for (size_t i = 0; st == DX_OK && i < t.len;) {
         size_t at = i;
-        unsigned cp = next_cp(t.s, t.len, &i);
+        unsigned cp = dx_xt_next_cp(t.s, t.len, &i);
         st = cp == 0x3000 ? dx_strbuf_putc(&buf, ' ') : dx_strbuf_append(&buf, t.s + at, i - at);
     }
     if (st == DX_OK)
@@ -461,7 +352,7 @@ static dx_status add_name_spaced(dx_entry_builder *b, dx_name_kind kind, cell_te
 static int has_letters(cell_text t)
 {
     for (size_t i = 0; i < t.len;) {
-        unsigned cp = next_cp(t.s, t.len, &i);
+        unsigned cp = dx_xt_next_cp(t.s, t.len, &i);
         if (is_cjk(cp) || (is_latin(cp) && !(cp >= '0' && cp <= '9')) ||
             (cp >= 0x370 && cp < 0x2000) || (cp >= 0xA000 && cp < 0xFE00 && !is_cjk(cp)))
             return 1;
@@ -494,7 +385,7 @@ static int wrapped(cell_text t)
 {
     int depth = 0;
     for (size_t i = 0; i < t.len;) {
-        unsigned cp = next_cp(t.s, t.len, &i);
+        unsigned cp = dx_xt_next_cp(t.s, t.len, &i);
         depth += is_open(cp) - is_close(cp);
         if (depth == 0)
             return i == t.len;
@@ -509,15 +400,15 @@ static cell_text clean_piece(cell_text t)
         int depth = 0;
         changed = 0;
         for (size_t i = 0; i < t.len;) {
-            unsigned cp = next_cp(t.s, t.len, &i);
+            unsigned cp = dx_xt_next_cp(t.s, t.len, &i);
             depth += is_open(cp) - is_close(cp);
         }
         size_t i = 0, last = t.len - 1;
-        unsigned first = next_cp(t.s, t.len, &i);
+        unsigned first = dx_xt_next_cp(t.s, t.len, &i);
         while (last > 0 && ((unsigned char)t.s[last] & 0xC0) == 0x80)
             last--;
         size_t j = last;
-        unsigned end = next_cp(t.s, t.len, &j);
+        unsigned end = dx_xt_next_cp(t.s, t.len, &j);
         if (strip_char(first) || (depth > 0 && is_open(first)))
             t = (cell_text){t.s + i, t.len - i}, changed = 1;
         else if (strip_char(end) || (depth < 0 && is_close(end)))
@@ -526,15 +417,6 @@ static cell_text clean_piece(cell_text t)
             t = (cell_text){t.s + i, last - i}, changed = 1;
     }
     return t;
-}
-
-/* Start of the code point that ends at s[end] (exclusive); end > 0. */
-static size_t prev_start(const char *s, size_t end)
-{
-    size_t i = end - 1;
-    while (i > 0 && end - i < 4 && ((unsigned char)s[i] & 0xC0) == 0x80)
-        i--;
-    return i;
 }
 
 /* One alias piece: "カタカナ（Latin）" and "カタカナ Latin" give two names. */
@@ -546,7 +428,7 @@ static dx_status add_piece(dx_entry_builder *b, dx_name_kind kind, cell_text t)
     size_t split = 0, i = 0, last_cjk_end = 0;
     while (i < t.len) {
         size_t at = i;
-        unsigned cp = next_cp(t.s, t.len, &i);
+        unsigned cp = dx_xt_next_cp(t.s, t.len, &i);
         if (is_cjk(cp))
             last_cjk_end = i;
         if (is_open(cp) && !split && at > 0)
@@ -557,9 +439,9 @@ static dx_status add_piece(dx_entry_builder *b, dx_name_kind kind, cell_text t)
     scan_scripts(before, &cjk_b, &lat_b);
     scan_scripts(after, &cjk_a, &lat_a);
     if (split && cjk_b && !cjk_a && lat_a) {
-        size_t open_len = 0, close_at = prev_start(after.s, after.len), j = close_at;
-        next_cp(after.s, after.len, &open_len);
-        if (is_close(next_cp(after.s, after.len, &j)) && close_at >= open_len)
+        size_t open_len = 0, close_at = dx_xt_prev_start(after.s, after.len), j = close_at;
+        dx_xt_next_cp(after.s, after.len, &open_len);
+        if (is_close(dx_xt_next_cp(after.s, after.len, &j)) && close_at >= open_len)
             after = (cell_text){after.s + open_len, close_at - open_len};
         dx_status st = add_one(b, kind, before);
         return st == DX_OK ? add_one(b, kind, clean_piece(after)) : st;
@@ -599,7 +481,7 @@ static size_t marker_at(cell_text t, size_t i, int *former)
     if (n == 6 && s[0] != 'a' && s[0] != 'f' && s[0] != 'A' && s[0] != 'F') {
         /* a Japanese label counts only when a bracket or colon follows ("(別称)", "別称：") */
         size_t j = i + 6;
-        unsigned cp = j < t.len ? next_cp(t.s, t.len, &j) : 0;
+        unsigned cp = j < t.len ? dx_xt_next_cp(t.s, t.len, &j) : 0;
         if (!(is_close(cp) || cp == ':' || cp == 0xFF1A || cp == 0x3001))
             return 0;
         return j - i;
@@ -625,7 +507,7 @@ static dx_status add_aliases(mof *m, cell_text cell, dx_name_kind kind)
         size_t at = i;
         int former = 0;
         size_t marker = marker_at(cell, i, &former);
-        unsigned cp = marker ? 0 : next_cp(cell.s, cell.len, &i);
+        unsigned cp = marker ? 0 : dx_xt_next_cp(cell.s, cell.len, &i);
         if (!marker && !is_split_cp(cp))
             continue;
         st = add_piece(b, current, (cell_text){cell.s + start, at - start});
@@ -648,7 +530,7 @@ static dx_status add_latin_name(dx_entry_builder *b, cell_text en)
         k++;
     for (size_t i = 0; k + 15 <= en.len && i < k;) {
         size_t at = i;
-        if (is_open(next_cp(en.s, k, &i)))
+        if (is_open(dx_xt_next_cp(en.s, k, &i)))
             open = at;
     }
     cell_text lead = trimmed((cell_text){en.s, open});
@@ -656,7 +538,7 @@ static dx_status add_latin_name(dx_entry_builder *b, cell_text en)
         return add_name_spaced(b, DX_NAME_PRIMARY, trimmed(en));
     }
     size_t after_open = open;
-    next_cp(en.s, en.len, &after_open);
+    dx_xt_next_cp(en.s, en.len, &after_open);
     cell_text script = clean_piece((cell_text){en.s + after_open, k - after_open});
     if (!script.len)
         script = clean_piece((cell_text){en.s + k + 15, en.len - k - 15});
@@ -668,22 +550,12 @@ static dx_status add_latin_name(dx_entry_builder *b, cell_text en)
 
 static cell_text xcell(const dx_xlsx_row *row, unsigned column)
 {
-    for (size_t i = 0; column && i < row->n_cells; i++) {
-        if (row->cells[i].column == column) {
-            size_t len = row->cells[i].len;
-            return (cell_text){row->cells[i].value, len > MOF_MAX_TEXT ? MOF_MAX_TEXT : len};
-        }
-    }
-    return (cell_text){"", 0};
+    return dx_xt_cell(row, column, MOF_MAX_TEXT);
 }
 
-static const header_col *header_of(const mof *m, unsigned column)
+static const dx_xt_header *header_of(const mof *m, unsigned column)
 {
-    for (size_t h = 0; h < m->n_headers; h++) {
-        if (m->headers[h].column == column)
-            return &m->headers[h];
-    }
-    return NULL;
+    return dx_xt_header_of(&m->headers, column);
 }
 
 /* The id "<programme>-<digits of the notice number>" into *id (arena), NULL when the number
@@ -695,14 +567,14 @@ static dx_status make_id(mof *m, cell_text no, const char **id)
     *id = NULL;
     while (i < no.len) {
         size_t at = i;
-        unsigned cp = next_cp(no.s, no.len, &i);
+        unsigned cp = dx_xt_next_cp(no.s, no.len, &i);
         if (cp == '*' || cp == '#' || cp == 0xFF0A || cp == 0xFF03 || is_space_cp(cp))
             continue;
         i = at;
         break;
     }
     while (i < no.len && n < 9) {
-        unsigned cp = next_cp(no.s, no.len, &i);
+        unsigned cp = dx_xt_next_cp(no.s, no.len, &i);
         if (cp >= 0xFF10 && cp <= 0xFF19)
             cp -= 0xFF10 - '0';
         if (cp < '0' || cp > '9')
@@ -726,9 +598,9 @@ static dx_entry_kind row_kind(const mof *m, const dx_xlsx_row *row)
     if (m->sheet_kind != DX_ENTRY_UNKNOWN || !m->has_person_columns)
         return m->sheet_kind;
     for (size_t i = 0; i < row->n_cells; i++) {
-        const header_col *h = header_of(m, row->cells[i].column);
+        const dx_xt_header *h = header_of(m, row->cells[i].column);
         cell_text t = xcell(row, row->cells[i].column);
-        if (h && h->rule >= 0 && RULES[h->rule].person && trimmed(t).len)
+        if (h && h->role >= 0 && RULES[h->role].person && trimmed(t).len)
             return DX_ENTRY_PERSON;
     }
     return DX_ENTRY_ORGANIZATION;
@@ -742,7 +614,7 @@ static dx_status add_fact_cell(mof *m, int rule, const dx_xlsx_cell *c, cell_tex
     if (!t.len || is_word(t, W_UNKNOWN))
         return DX_OK;
     int dated = !strcmp(RULES[rule].fact, "dob") || !strcmp(RULES[rule].fact, "listed_on");
-    if (dated && c->type == DX_XLSX_NUMBER && serial_date(t, date))
+    if (dated && c->type == DX_XLSX_NUMBER && dx_xt_serial_date(t, date))
         t = (cell_text){date, 10};
     dx_status st = RULES[rule].resolve ? resolve_place(m->im->countries, t, alpha2) : DX_OK;
     return st == DX_OK ? dx_entry_add_fact_in(m->im->builder, RULES[rule].fact, t.s, t.len, alpha2)
@@ -756,9 +628,9 @@ static dx_status add_columns(mof *m, const dx_xlsx_row *row, int first)
     dx_status st = DX_OK;
     for (size_t i = 0; st == DX_OK && i < row->n_cells; i++) {
         const dx_xlsx_cell *c = &row->cells[i];
-        const header_col *h = header_of(m, c->column);
+        const dx_xt_header *h = header_of(m, c->column);
         cell_text t = xcell(row, c->column);
-        enum col_action action = h && h->rule >= 0 ? RULES[h->rule].action : COL_RAW;
+        enum col_action action = h && h->role >= 0 ? RULES[h->role].action : COL_RAW;
         if (action == COL_ALIAS_STRONG)
             st = add_aliases(m, t, DX_NAME_ALIAS_STRONG);
         else if (action == COL_ALIAS_WEAK)
@@ -766,17 +638,15 @@ static dx_status add_columns(mof *m, const dx_xlsx_row *row, int first)
         else if (action == COL_FORMER)
             st = add_aliases(m, t, DX_NAME_FORMER);
         else if (action == COL_FACT)
-            st = add_fact_cell(m, h->rule, c, t);
+            st = add_fact_cell(m, h->role, c, t);
         else if (action == COL_REMARKS && first && !is_word(t, W_UNKNOWN))
             st = dx_entry_set_remarks(b, t.s, t.len);
     }
     for (size_t i = 0; st == DX_OK && i < row->n_cells; i++) {
-        const header_col *h = header_of(m, row->cells[i].column);
         char letters[4];
         cell_text t = xcell(row, row->cells[i].column);
-        if (!h)
-            column_letters(row->cells[i].column, letters);
-        st = dx_entry_add_raw(b, h ? h->name : letters, t.s, t.len);
+        st = dx_entry_add_raw(b, dx_xt_field_name(&m->headers, row->cells[i].column, letters),
+                              t.s, t.len);
     }
     return st;
 }
@@ -833,7 +703,7 @@ static dx_status start_party(mof *m, const dx_xlsx_row *row, cell_text no, cell_
         dc = row->cells[i].column == m->main_col[COL_DATE] ? &row->cells[i] : dc;
     cell_text dt = trimmed(xcell(row, m->main_col[COL_DATE]));
     if (st == DX_OK && (dotted_date(dt, date) ||
-                        (dc && dc->type == DX_XLSX_NUMBER && serial_date(dt, date))))
+                        (dc && dc->type == DX_XLSX_NUMBER && dx_xt_serial_date(dt, date))))
         st = dx_entry_set_start_date(b, date, 10);
     if (st == DX_OK)
         st = dx_entry_add_fact_in(b, "program", m->programme_name.s, m->programme_name.len, NULL);
@@ -845,10 +715,7 @@ static dx_status start_party(mof *m, const dx_xlsx_row *row, cell_text no, cell_
 
 static dx_status import_row(mof *m, const dx_xlsx_row *row)
 {
-    int any = 0;
-    for (size_t i = 0; i < row->n_cells; i++)
-        any |= trim(row->cells[i].value, row->cells[i].len).len > 0;
-    if (!any)
+    if (dx_xt_row_blank(row, is_space_cp))
         return DX_OK;
     cell_text date = trimmed(xcell(row, m->main_col[COL_DATE]));
     cell_text no = trimmed(xcell(row, m->main_col[COL_NO]));
@@ -874,27 +741,6 @@ static dx_status import_row(mof *m, const dx_xlsx_row *row)
 
 /* ---- sheets ----------------------------------------------------------------------------- */
 
-/* `c`'s text with white space runs made one space and trimmed, in the arena. */
-static char *collapsed(mof *m, cell_text t)
-{
-    size_t len = t.len > 1024 ? 1024 : t.len, o = 0;
-    char *name = dx_arena_alloc(&m->arena, len + 1);
-    if (!name)
-        return NULL;
-    for (size_t k = 0; k < len; k++) {
-        char ch = t.s[k];
-        int space = ch == '\n' || ch == '\r' || ch == ' ' || ch == '\t';
-        if (space && o > 0 && name[o - 1] != ' ')
-            name[o++] = ' ';
-        else if (!space)
-            name[o++] = ch;
-    }
-    while (o > 0 && name[o - 1] == ' ')
-        o--;
-    name[o] = '\0';
-    return name;
-}
-
 static int rule_of(cell_text t)
 {
     t = trimmed(t);
@@ -919,19 +765,15 @@ static dx_status try_header(mof *m, const dx_xlsx_row *row, int *found)
         return DX_OK;
     memcpy(m->main_col, cols, sizeof cols);
     size_t n = row->n_cells > MOF_MAX_COLUMNS ? MOF_MAX_COLUMNS : row->n_cells;
-    m->headers = dx_arena_alloc(&m->arena, (n + 1) * sizeof *m->headers);
-    if (!m->headers)
-        return DX_ERR_NOMEM;
+    dx_status st = dx_xt_headers_read(&m->headers, &m->arena, row, MOF_MAX_COLUMNS, 1024, 0);
+    if (st != DX_OK)
+        return st;
     for (size_t i = 0; i < n; i++) {
-        cell_text t = xcell(row, row->cells[i].column);
-        char *name = collapsed(m, t);
-        if (!name)
-            return DX_ERR_NOMEM;
-        int r = rule_of(t);
+        int r = rule_of(xcell(row, row->cells[i].column));
         m->has_person_columns |= r >= 0 && RULES[r].person;
-        if (name[0])
-            m->headers[m->n_headers++] = (header_col){row->cells[i].column, name, r};
     }
+    for (size_t h = 0; h < m->headers.n; h++)
+        m->headers.v[h].role = rule_of(xcell(row, m->headers.v[h].column));
     return DX_OK;
 }
 
@@ -961,27 +803,28 @@ static int programme_of(mof *m, const char *sheet)
     return 1;
 }
 
+static dx_status try_header_cb(void *ctx, const dx_xlsx_row *row, int *found)
+{
+    return try_header(ctx, row, found);
+}
+
+static dx_status import_row_cb(void *ctx, const dx_xlsx_row *row)
+{
+    return import_row(ctx, row);
+}
+
 static dx_status read_sheet(mof *m, dx_xlsx *x, size_t sheet)
 {
-    dx_xlsx_rows *rows = NULL;
-    const dx_xlsx_row *row;
     int header = 0;
     m->sheet = dx_xlsx_sheet_name(x, sheet);
     m->member = dx_xlsx_sheet_member(x, sheet);
-    m->headers = NULL;
-    m->n_headers = 0;
+    m->headers = (dx_xt_headers){NULL, 0};
     m->has_person_columns = 0;
     m->open = 0;
     if (!programme_of(m, m->sheet))
         return DX_OK; /* 一覧, the index: not a programme */
-    dx_status st = dx_xlsx_rows_open(x, sheet, &rows);
-    while (st == DX_OK && (st = dx_xlsx_rows_next(rows, &row)) == DX_OK && row) {
-        if (header)
-            st = import_row(m, row);
-        else if (row->number <= MOF_HEADER_ROWS)
-            st = try_header(m, row, &header);
-    }
-    dx_xlsx_rows_free(rows);
+    dx_status st =
+        dx_xt_read_rows(x, sheet, MOF_HEADER_ROWS, try_header_cb, import_row_cb, m, &header);
     if (st == DX_OK)
         st = flush(m);
     m->open = 0;
@@ -997,21 +840,6 @@ static dx_status read_sheet(mof *m, dx_xlsx *x, size_t sheet)
 }
 
 /* ---- the import ------------------------------------------------------------------------- */
-
-static void publication_date(dx_import *im, const dx_xlsx *x)
-{
-    const char *s = dx_xlsx_modified(x) ? dx_xlsx_modified(x) : dx_xlsx_created(x);
-    im->publication_date[0] = '\0';
-    if (!s || strlen(s) < 10)
-        return;
-    for (int i = 0; i < 10; i++) {
-        int digit = s[i] >= '0' && s[i] <= '9';
-        if ((i == 4 || i == 7) ? s[i] != '-' : !digit)
-            return;
-    }
-    memcpy(im->publication_date, s, 10);
-    im->publication_date[10] = '\0';
-}
 
 static dx_status read_workbook(mof *m, dx_xlsx *x)
 {
@@ -1030,23 +858,15 @@ static dx_status read_workbook(mof *m, dx_xlsx *x)
 
 dx_status dx_import_jp_mof(dx_import *im, const dx_import_file *files, size_t n_files)
 {
-    if (!im || !im->builder || !im->emit || !im->countries || (n_files && !files))
-        return DX_ERR_INVALID;
-    if (n_files != 1)
-        return dx_diags_add(im->diags, DX_SEV_ERROR, n_files ? files[1].path : "", 0, 0,
-                            "mof.files", NULL,
-                            "MOF's economic-sanctions list is one .xlsx file; %zu files were "
-                            "given",
-                            n_files) == DX_OK
-                   ? DX_ERR_INPUT
-                   : DX_ERR_NOMEM;
+    dx_status st = dx_xt_check_files(im, files, n_files, "mof.files",
+                                     "MOF's economic-sanctions list");
+    if (st != DX_OK)
+        return st;
     mof m = {.im = im, .path = files[0].path ? files[0].path : "", .sheet = "", .member = ""};
     dx_xlsx *x = NULL;
-    dx_status st = dx_xlsx_open(files[0].bytes, files[0].len, m.path, NULL, im->diags, &x);
-    if (st == DX_OK) {
-        publication_date(im, x);
+    st = dx_xt_open(im, &files[0], m.path, &x);
+    if (st == DX_OK)
         st = read_workbook(&m, x);
-    }
     if (st == DX_OK && m.errors)
         st = DX_ERR_INPUT;
     dx_xlsx_free(x);

@@ -83,6 +83,7 @@
 #include "strbuf.h"
 #include "strmap.h"
 #include "xlsx.h"
+#include "xlsx_table.h"
 
 static const char LIST_ID[] = "jp_meti_eul";
 static const char SHEET_NAME[] = "\xE3\x83\xA6\xE3\x83\xBC\xE3\x82\xB6\xE3\x83\xBC"
@@ -104,53 +105,22 @@ static const char *const ROLE_WORDS[N_ROLES][3] = {
     [ROLE_CW] = {"\xE9\x80\x9A\xE5\xB8\xB8\xE5\x85\xB5\xE5\x99\xA8", "Conventional", NULL},
 };
 
-typedef struct header_col {
-    unsigned column;
-    const char *name; /* white space collapsed */
-} header_col;
-
 typedef struct meti {
     dx_import *im;
     const char *path;
     const char *member;
     dx_arena arena; /* header names, ids */
     unsigned role_col[N_ROLES]; /* 1-based column; 0 = absent */
-    header_col *headers;
-    size_t n_headers;
+    dx_xt_headers headers; /* names: white space collapsed */
     dx_strmap ids; /* id → row number */
     size_t errors;
     dx_strbuf scratch, item;
 } meti;
 
 /* A row's cell of one role. */
-typedef struct cell_text {
-    const char *s;
-    size_t len;
-} cell_text;
+typedef dx_xt_text cell_text;
 
 /* ---- UTF-8 helpers ---------------------------------------------------------------------- */
-
-/* The code point at s[*i] (advancing *i); an invalid byte reads as itself, one byte. */
-static unsigned next_cp(const char *s, size_t len, size_t *i)
-{
-    const unsigned char *u = (const unsigned char *)s + *i;
-    size_t left = len - *i;
-    unsigned cp = u[0];
-    size_t n = 1;
-    if (cp >= 0xC0 && cp < 0xE0 && left >= 2 && (u[1] & 0xC0) == 0x80) {
-        cp = ((cp & 0x1Fu) << 6) | (u[1] & 0x3Fu), n = 2;
-    } else if (cp >= 0xE0 && cp < 0xF0 && left >= 3 && (u[1] & 0xC0) == 0x80 &&
-               (u[2] & 0xC0) == 0x80) {
-        cp = ((cp & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu), n = 3;
-    } else if (cp >= 0xF0 && cp < 0xF8 && left >= 4 && (u[1] & 0xC0) == 0x80 &&
-               (u[2] & 0xC0) == 0x80 && (u[3] & 0xC0) == 0x80) {
-        cp = ((cp & 0x07u) << 18) | ((u[1] & 0x3Fu) << 12) | ((u[2] & 0x3Fu) << 6) |
-             (u[3] & 0x3Fu);
-        n = 4;
-    }
-    *i += n;
-    return cp;
-}
 
 /* Han, kana, Hangul, CJK radicals and the ideographic marks 々〆〇. */
 static int is_cjk(unsigned cp)
@@ -170,12 +140,6 @@ static int is_latin_letter(unsigned cp)
            (cp >= 0xC0 && cp <= 0x24F);
 }
 
-static int is_space_cp(unsigned cp)
-{
-    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' ||
-           cp == 0x3000 || cp == 0xA0;
-}
-
 static int is_open_paren(unsigned cp)
 {
     return cp == '(' || cp == 0xFF08;
@@ -189,59 +153,17 @@ static int is_close_paren(unsigned cp)
 /* The bytes of `s` without leading and trailing white space (ASCII, U+3000, U+00A0). */
 static cell_text trim(const char *s, size_t len)
 {
-    size_t i = 0, start = 0, end = 0;
-    int seen = 0;
-    while (i < len) {
-        size_t at = i;
-        unsigned cp = next_cp(s, len, &i);
-        if (is_space_cp(cp))
-            continue;
-        if (!seen)
-            start = at;
-        seen = 1;
-        end = i;
-    }
-    return seen ? (cell_text){s + start, end - start} : (cell_text){s, 0};
-}
-
-/* Cell text for a message: line breaks and tabs made spaces, at most size - 1 bytes, never
- * cut inside a UTF-8 sequence. */
-static const char *one_line(cell_text t, char *buf, size_t size)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < t.len;) {
-        size_t at = i;
-        unsigned cp = next_cp(t.s, t.len, &i);
-        if (o + (i - at) >= size)
-            break;
-        if (cp == '\n' || cp == '\r' || cp == '\t') {
-            buf[o++] = ' ';
-        } else {
-            memcpy(buf + o, t.s + at, i - at);
-            o += i - at;
-        }
-    }
-    buf[o] = '\0';
-    return buf;
+    return dx_xt_trim(s, len, dx_xt_is_space);
 }
 
 static void scan_scripts(cell_text t, int *cjk, int *latin)
 {
     *cjk = *latin = 0;
     for (size_t i = 0; i < t.len;) {
-        unsigned cp = next_cp(t.s, t.len, &i);
+        unsigned cp = dx_xt_next_cp(t.s, t.len, &i);
         *cjk |= is_cjk(cp);
         *latin |= is_latin_letter(cp);
     }
-}
-
-/* Start of the code point that ends at s[end] (exclusive). */
-static size_t prev_start(const char *s, size_t end)
-{
-    size_t i = end - 1;
-    while (i > 0 && end - i < 4 && ((unsigned char)s[i] & 0xC0) == 0x80)
-        i--;
-    return i;
 }
 
 /*
@@ -255,8 +177,8 @@ static int split_cjk_paren(cell_text t, cell_text *before, cell_text *inside)
     size_t end = t.len, i = t.len;
     int depth = 0;
     while (i > 0) {
-        size_t at = prev_start(t.s, i), j = at;
-        unsigned cp = next_cp(t.s, t.len, &j);
+        size_t at = dx_xt_prev_start(t.s, i), j = at;
+        unsigned cp = dx_xt_next_cp(t.s, t.len, &j);
         if (i == end && !is_close_paren(cp))
             return 0;
         depth += is_close_paren(cp) - is_open_paren(cp);
@@ -266,8 +188,8 @@ static int split_cjk_paren(cell_text t, cell_text *before, cell_text *inside)
     }
     if (depth != 0)
         return 0;
-    size_t after_open = i, close_at = prev_start(t.s, end);
-    next_cp(t.s, t.len, &after_open);
+    size_t after_open = i, close_at = dx_xt_prev_start(t.s, end);
+    dx_xt_next_cp(t.s, t.len, &after_open);
     *inside = trim(t.s + after_open, close_at - after_open);
     *before = trim(t.s, i);
     int cjk, latin;
@@ -284,22 +206,15 @@ static dx_status row_diag(meti *m, const dx_xlsx_row *row, cell_text no, dx_seve
 static dx_status row_diag(meti *m, const dx_xlsx_row *row, cell_text no, dx_severity sev,
                           const char *code, const char *fmt, ...)
 {
-    dx_strbuf msg = DX_STRBUF_INIT;
+    char nobuf[17];
     va_list ap;
+    if (no.len)
+        snprintf(nobuf, sizeof nobuf, "%.*s", (int)(no.len > 16 ? 16 : no.len), no.s);
     va_start(ap, fmt);
-    dx_status st = dx_strbuf_printf(&msg, "%s: row %lu", m->member, row->number);
-    if (st == DX_OK && no.len)
-        st = dx_strbuf_printf(&msg, " (No. %.*s)", (int)(no.len > 16 ? 16 : no.len), no.s);
-    if (st == DX_OK)
-        st = dx_strbuf_append(&msg, ": ", 2);
-    if (st == DX_OK)
-        st = dx_strbuf_vprintf(&msg, fmt, ap);
+    dx_status st = dx_xt_row_diagv(m->im->diags, &m->errors, m->path, m->member, NULL,
+                                   row->number, row->line, "No.", no.len ? nobuf : NULL, sev,
+                                   code, fmt, ap);
     va_end(ap);
-    if (st == DX_OK)
-        st = dx_diags_add(m->im->diags, sev, m->path, row->line, 0, code, NULL, "%s", msg.data);
-    dx_strbuf_free(&msg);
-    if (sev == DX_SEV_ERROR)
-        m->errors++;
     return st;
 }
 
@@ -327,7 +242,7 @@ static int is_concern_separator(unsigned cp)
 {
     static const unsigned seps[] = {',', '/', ';', '(', ')', 0x3001, 0x30FB, 0xFF0C, 0xFF0F,
                                     0xFF1B, 0xFF65, 0xFF08, 0xFF09};
-    if (is_space_cp(cp))
+    if (dx_xt_is_space(cp))
         return 1;
     for (size_t i = 0; i < sizeof seps / sizeof seps[0]; i++) {
         if (cp == seps[i])
@@ -342,7 +257,7 @@ static void letter_run(cell_text t, size_t *i, char word[8])
     size_t n = 0, j = *i;
     while (j < t.len) {
         size_t at = j;
-        unsigned cp = next_cp(t.s, t.len, &j);
+        unsigned cp = dx_xt_next_cp(t.s, t.len, &j);
         if (cp >= 0xFF21 && cp <= 0xFF5A)
             cp -= 0xFEE0;
         if (!((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z'))) {
@@ -365,7 +280,7 @@ static int parse_concerns(cell_text t, unsigned *labels, unsigned *codes, cell_t
     size_t i = 0;
     while (i < t.len) {
         size_t at = i, j = i;
-        unsigned cp = next_cp(t.s, t.len, &j);
+        unsigned cp = dx_xt_next_cp(t.s, t.len, &j);
         if (is_concern_separator(cp)) {
             i = j;
             continue;
@@ -413,14 +328,14 @@ static dx_status row_concerns(meti *m, const dx_xlsx_row *row, const cell_text *
                 n++;
             return row_diag(m, row, cells[ROLE_NO], DX_SEV_ERROR, "meti.concern",
                             "unknown concern type text '%s' in '%s'",
-                            one_line(trim(bad.s, n), token, sizeof token),
-                            one_line(cells[roles[k]], cell, sizeof cell));
+                            dx_xt_one_line(trim(bad.s, n), token, sizeof token),
+                            dx_xt_one_line(cells[roles[k]], cell, sizeof cell));
         }
         if (labels && codes && labels != codes) {
             dx_status st = row_diag(m, row, cells[ROLE_NO], DX_SEV_WARNING,
                                     "meti.concern-mismatch",
                                     "the concern labels and codes disagree in '%s'; both kept",
-                                    one_line(cells[roles[k]], cell, sizeof cell));
+                                    dx_xt_one_line(cells[roles[k]], cell, sizeof cell));
             if (st != DX_OK)
                 return st;
         }
@@ -441,7 +356,7 @@ static dx_status ascii_spaces(dx_strbuf *out, cell_text t)
     dx_status st = dx_strbuf_reserve(out, t.len);
     for (size_t i = 0; st == DX_OK && i < t.len;) {
         size_t at = i;
-        unsigned cp = next_cp(t.s, t.len, &i);
+        unsigned cp = dx_xt_next_cp(t.s, t.len, &i);
         st = cp == 0x3000 ? dx_strbuf_putc(out, ' ') : dx_strbuf_append(out, t.s + at, i - at);
     }
     return st;
@@ -561,7 +476,7 @@ static const char *derive_id(meti *m, const char *alpha2, cell_text name)
     int dash = 0;
     for (size_t i = 0; i < name.len;) {
         size_t at = i;
-        unsigned cp = next_cp(name.s, name.len, &i);
+        unsigned cp = dx_xt_next_cp(name.s, name.len, &i);
         if (cp >= 0xFF01 && cp <= 0xFF5E)
             cp -= 0xFEE0;
         if (cp >= 0x80) {
@@ -610,45 +525,15 @@ static dx_status resolve_country(meti *m, cell_text cell, char alpha2[3])
 
 /* ---- rows ------------------------------------------------------------------------------- */
 
-static cell_text cell_of(const dx_xlsx_row *row, unsigned column)
-{
-    for (size_t i = 0; column && i < row->n_cells; i++) {
-        if (row->cells[i].column == column)
-            return (cell_text){row->cells[i].value, row->cells[i].len};
-    }
-    return (cell_text){"", 0};
-}
-
-static void column_letters(unsigned column, char out[4])
-{
-    char tmp[4];
-    size_t n = 0;
-    while (column > 0 && n < 3) {
-        tmp[n++] = (char)('A' + (column - 1) % 26);
-        column = (column - 1) / 26;
-    }
-    for (size_t i = 0; i < n; i++)
-        out[i] = tmp[n - 1 - i];
-    out[n] = '\0';
-}
-
 /* Every cell of the row into raw, under its header. */
 static dx_status add_raw(meti *m, const dx_xlsx_row *row)
 {
     dx_status st = DX_OK;
     for (size_t i = 0; st == DX_OK && i < row->n_cells; i++) {
         const dx_xlsx_cell *c = &row->cells[i];
-        const char *field = NULL;
         char letters[4];
-        for (size_t h = 0; h < m->n_headers && !field; h++) {
-            if (m->headers[h].column == c->column)
-                field = m->headers[h].name;
-        }
-        if (!field) {
-            column_letters(c->column, letters);
-            field = letters;
-        }
-        st = dx_entry_add_raw(m->im->builder, field, c->value, c->len);
+        st = dx_entry_add_raw(m->im->builder, dx_xt_field_name(&m->headers, c->column, letters),
+                              c->value, c->len);
     }
     return st;
 }
@@ -707,15 +592,9 @@ static dx_status build_entry(meti *m, const dx_xlsx_row *row, const cell_text *c
 static dx_status import_row(meti *m, const dx_xlsx_row *row)
 {
     cell_text cells[N_ROLES];
-    int any = 0;
-    for (int r = 0; r < N_ROLES; r++) {
-        cells[r] = cell_of(row, m->role_col[r]);
-        if (cells[r].len > META_MAX_TEXT)
-            cells[r].len = META_MAX_TEXT;
-    }
-    for (size_t i = 0; i < row->n_cells; i++)
-        any |= trim(row->cells[i].value, row->cells[i].len).len > 0;
-    if (!any)
+    for (int r = 0; r < N_ROLES; r++)
+        cells[r] = dx_xt_cell(row, m->role_col[r], META_MAX_TEXT);
+    if (dx_xt_row_blank(row, dx_xt_is_space))
         return DX_OK;
     cells[ROLE_NO] = trim(cells[ROLE_NO].s, cells[ROLE_NO].len);
     if (!trim(cells[ROLE_NAME].s, cells[ROLE_NAME].len).len)
@@ -729,7 +608,7 @@ static dx_status import_row(meti *m, const dx_xlsx_row *row)
     if (st == DX_OK && !alpha2[0])
         st = row_diag(m, row, cells[ROLE_NO], DX_SEV_ERROR, "meti.country",
                       "the country or region '%s' is not recognised",
-                      one_line(cells[ROLE_COUNTRY], country, sizeof country));
+                      dx_xt_one_line(cells[ROLE_COUNTRY], country, sizeof country));
     if (st == DX_OK)
         st = row_concerns(m, row, cells, &bits);
     if (st != DX_OK || m->errors > errors)
@@ -776,98 +655,49 @@ static dx_status try_header(meti *m, const dx_xlsx_row *row, int *found)
     if (!*found)
         return DX_OK;
     memcpy(m->role_col, cols, sizeof cols);
-    m->headers = dx_arena_alloc(&m->arena, (row->n_cells + 1) * sizeof *m->headers);
-    if (!m->headers)
-        return DX_ERR_NOMEM;
-    for (size_t i = 0; i < row->n_cells; i++) {
-        const dx_xlsx_cell *c = &row->cells[i];
-        char *name = dx_arena_alloc(&m->arena, c->len + 1);
-        if (!name)
-            return DX_ERR_NOMEM;
-        size_t o = 0;
-        for (size_t k = 0; k < c->len; k++) {
-            int space = c->value[k] == '\n' || c->value[k] == '\r' || c->value[k] == ' ' ||
-                        c->value[k] == '\t';
-            if (space && o > 0 && name[o - 1] != ' ')
-                name[o++] = ' ';
-            else if (!space)
-                name[o++] = c->value[k];
-        }
-        while (o > 0 && name[o - 1] == ' ')
-            o--;
-        name[o] = '\0';
-        m->headers[m->n_headers++] = (header_col){c->column, name};
-    }
-    return DX_OK;
+    return dx_xt_headers_read(&m->headers, &m->arena, row, DX_XT_ALL, DX_XT_ALL, 1);
 }
 
 /* ---- the import ------------------------------------------------------------------------- */
 
-static void publication_date(dx_import *im, const dx_xlsx *x)
+static dx_status try_header_cb(void *ctx, const dx_xlsx_row *row, int *found)
 {
-    const char *d = dx_xlsx_modified(x) ? dx_xlsx_modified(x) : dx_xlsx_created(x);
-    im->publication_date[0] = '\0';
-    if (!d || strlen(d) < 10)
-        return;
-    for (int i = 0; i < 10; i++) {
-        int digit = d[i] >= '0' && d[i] <= '9';
-        if ((i == 4 || i == 7) ? d[i] != '-' : !digit)
-            return;
-    }
-    memcpy(im->publication_date, d, 10);
-    im->publication_date[10] = '\0';
+    return try_header(ctx, row, found);
+}
+
+static dx_status import_row_cb(void *ctx, const dx_xlsx_row *row)
+{
+    return import_row(ctx, row);
 }
 
 static dx_status read_sheet(meti *m, dx_xlsx *x, size_t sheet)
 {
-    dx_xlsx_rows *rows = NULL;
-    const dx_xlsx_row *row;
     int header = 0;
     m->member = dx_xlsx_sheet_member(x, sheet);
-    dx_status st = dx_xlsx_rows_open(x, sheet, &rows);
-    while (st == DX_OK && (st = dx_xlsx_rows_next(rows, &row)) == DX_OK && row) {
-        if (header)
-            st = import_row(m, row);
-        else if (row->number <= META_HEADER_ROWS)
-            st = try_header(m, row, &header);
-    }
-    dx_xlsx_rows_free(rows);
+    dx_status st =
+        dx_xt_read_rows(x, sheet, META_HEADER_ROWS, try_header_cb, import_row_cb, m, &header);
     if (st == DX_OK && !header)
-        st = dx_diags_add(m->im->diags, DX_SEV_ERROR, m->path, 0, 0, "meti.header", NULL,
-                          "%s: no header row naming the country, name and concern columns in "
-                          "the first %d rows",
-                          m->member, META_HEADER_ROWS) == DX_OK
-                 ? DX_ERR_INPUT
-                 : DX_ERR_NOMEM;
+        st = dx_xt_file_error(m->im->diags, m->path, "meti.header",
+                              "%s: no header row naming the country, name and concern columns "
+                              "in the first %d rows",
+                              m->member, META_HEADER_ROWS);
     return st;
 }
 
 dx_status dx_import_meti_eul(dx_import *im, const dx_import_file *files, size_t n_files)
 {
-    if (!im || !im->builder || !im->emit || !im->countries || (n_files && !files))
-        return DX_ERR_INVALID;
-    if (n_files != 1)
-        return dx_diags_add(im->diags, DX_SEV_ERROR, n_files ? files[1].path : "", 0, 0,
-                            "meti.files", NULL,
-                            "METI's End User List is one .xlsx file; %zu files were given",
-                            n_files) == DX_OK
-                   ? DX_ERR_INPUT
-                   : DX_ERR_NOMEM;
+    dx_status st = dx_xt_check_files(im, files, n_files, "meti.files",
+                                     "METI's End User List");
+    if (st != DX_OK)
+        return st;
     meti m = {.im = im, .path = files[0].path ? files[0].path : ""};
     m.scratch.max = m.item.max = 4 * META_MAX_TEXT;
     dx_xlsx *x = NULL;
-    size_t sheet = 0;
-    dx_status st = dx_xlsx_open(files[0].bytes, files[0].len, m.path, NULL, im->diags, &x);
-    if (st == DX_OK) {
-        publication_date(im, x);
-        if (dx_xlsx_sheet_find(x, SHEET_NAME, &sheet) != DX_OK)
-            sheet = 0;
+    st = dx_xt_open(im, &files[0], m.path, &x);
+    if (st == DX_OK)
         st = dx_xlsx_sheet_count(x) == 0
-                 ? (dx_diags_add(im->diags, DX_SEV_ERROR, m.path, 0, 0, "meti.header", NULL,
-                                 "the workbook has no sheet") == DX_OK ? DX_ERR_INPUT
-                                                                        : DX_ERR_NOMEM)
-                 : read_sheet(&m, x, sheet);
-    }
+                 ? dx_xt_file_error(im->diags, m.path, "meti.header", "the workbook has no sheet")
+                 : read_sheet(&m, x, dx_xt_sheet_or_first(x, SHEET_NAME));
     if (st == DX_OK && m.errors)
         st = DX_ERR_INPUT;
     dx_xlsx_free(x);

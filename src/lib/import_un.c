@@ -30,7 +30,8 @@
  * one entry's raw JSON at 15 MB (the builder's limit is 16 MB); past that, the entry is an
  * error, not a truncation.
  *
- * Safety. The file comes from outside, so the parser gets no power it does not need:
+ * Safety. The file comes from outside, so the parser gets no power it does not need (the
+ * machinery is shared with import_jp_export_order.c in xmlsafe.c):
  *  - XML_PARSE_NONET, and no XML_PARSE_NOENT / DTDLOAD / DTDATTR / DTDVALID / XINCLUDE /
  *    HUGE: no network, no entity substitution, no external DTD, libxml2's default limits on
  *    names, text and depth.
@@ -57,33 +58,24 @@
 #include "import.h"
 
 #include <limits.h>
-#include <pthread.h>
 #include <string.h>
 
-#include <libxml/parser.h>
-#include <libxml/xmlerror.h>
 #include <libxml/xmlreader.h>
 
 #include "alloc.h"
 #include "strbuf.h"
+#include "xmlsafe.h"
 
 #define UN_LIST_ID "un_sc"
 #define UN_ROOT "CONSOLIDATED_LIST"
 #define UN_MAX_TEXT ((size_t)1 << 20)        /* one element's text */
 #define UN_MAX_ENTRY_RAW ((size_t)15 << 20)  /* worst-case JSON bytes of one entry's raw */
 #define UN_MAX_LEVEL 32                      /* element levels below an entry */
-#define UN_MAX_XML_DIAGS 50                  /* messages taken from libxml2 per file */
 #define UN_HINT_SOURCE "download the list again from " \
     "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
 
 #define UN_DTD_MESSAGE "the document declares a DTD (<!DOCTYPE>); the UN list has none, and " \
     "a DTD can expand entities or read other files"
-
-#if LIBXML_VERSION >= 21200
-typedef const xmlError *un_xml_error;
-#else
-typedef xmlErrorPtr un_xml_error;
-#endif
 
 /* What a direct child of an entry is. */
 typedef enum un_field {
@@ -131,8 +123,7 @@ typedef struct un_import {
     const char *source;         /* the file path, for diagnostics */
     xmlTextReaderPtr reader;
     unsigned long errors;       /* error diagnostics of this import */
-    unsigned long xml_diags;    /* messages taken from libxml2 */
-    dx_status xml_status;       /* DX_ERR_NOMEM when a libxml2 message could not be kept */
+    dx_xmlsafe xml;             /* libxml2's messages, the DTD and encoding checks */
     int seen_root;
     /* the entry being read */
     int in_entry;
@@ -153,18 +144,16 @@ typedef struct un_import {
     dx_strbuf key;              /* a raw key for an attribute */
 } un_import;
 
-static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
-
-static void xml_init(void)
-{
-    xmlInitParser();
-}
-
-static void silent_generic_error(void *ctx, const char *msg, ...)
-{
-    (void)ctx;
-    (void)msg;
-}
+static const dx_xmlsafe_spec un_xml_spec = {
+    .encoding_code = "un.encoding",
+    .encoding_message = "the file is in UTF-16 or UTF-32; the UN publishes the list in UTF-8, "
+                        "the only encoding this importer reads",
+    .dtd_code = "un.dtd",
+    .dtd_message = UN_DTD_MESSAGE,
+    .malformed_code = "un.malformed-xml",
+    .warning_code = "un.xml-warning",
+    .hint = UN_HINT_SOURCE,
+};
 
 /* ---- small text helpers ------------------------------------------------------------------ */
 
@@ -267,14 +256,6 @@ static int is_xs_date(const char *s, size_t n)
            (n == 6 && (*s == '+' || *s == '-') && s[3] == ':');
 }
 
-static unsigned long line_at(const unsigned char *s, size_t pos)
-{
-    unsigned long line = 1;
-    for (size_t i = 0; i < pos; i++)
-        line += s[i] == '\n';
-    return line;
-}
-
 /* The line of the current node: its own line when libxml2 kept it (element lines are stored
  * in 16 bits), else where the parser is. */
 static unsigned long node_line(un_import *u)
@@ -302,35 +283,6 @@ static dx_status report(un_import *u, unsigned long line, const char *code, cons
     va_end(ap);
     u->errors++;
     return st;
-}
-
-/* The reader's structured error handler: libxml2's message becomes a diagnostic. */
-static void on_xml_error(void *arg, un_xml_error err)
-{
-    un_import *u = arg;
-    if (!err)
-        return;
-    int warning = err->level == XML_ERR_WARNING;
-    if (!warning)
-        u->errors++;
-    if (u->xml_status != DX_OK || u->xml_diags >= UN_MAX_XML_DIAGS)
-        return;
-    u->xml_diags++;
-    /* one line: libxml2 puts a newline at the end and sometimes inside ("... Bytes: 0xE9") */
-    const char *msg = err->message ? err->message : "unknown error";
-    char line[256];
-    size_t n = (size_t)shown(msg, strlen(msg), sizeof line - 1);
-    for (size_t i = 0; i < n; i++)
-        line[i] = msg[i] == '\n' || msg[i] == '\r' ? ' ' : msg[i];
-    while (n && is_space((unsigned char)line[n - 1]))
-        n--;
-    line[n] = '\0';
-    dx_status st = dx_diags_add(u->im->diags, warning ? DX_SEV_WARNING : DX_SEV_ERROR, u->source,
-                                err->line > 0 ? (unsigned long)err->line : 0, 0,
-                                warning ? "un.xml-warning" : "un.malformed-xml",
-                                warning ? NULL : UN_HINT_SOURCE, "XML: %s", line);
-    if (st != DX_OK)
-        u->xml_status = st;
 }
 
 /*
@@ -795,7 +747,7 @@ static dx_status on_node(un_import *u)
         const char *text = (const char *)xmlTextReaderConstValue(r);
         return u->in_entry && text ? text_of_entry(u, depth, text) : DX_OK;
     }
-    case XML_READER_TYPE_DOCUMENT_TYPE: { /* a backstop: check_prolog refuses DTDs first */
+    case XML_READER_TYPE_DOCUMENT_TYPE: { /* a backstop: dx_xmlsafe_open refuses DTDs first */
         dx_status st = report(u, node_line(u), "un.dtd", UN_HINT_SOURCE, UN_DTD_MESSAGE);
         return st == DX_OK ? DX_ERR_INPUT : st;
     }
@@ -804,79 +756,18 @@ static dx_status on_node(un_import *u)
     }
 }
 
-/* The offset just past the first `end` at or after `from`, or 0 when there is none. */
-static size_t past(const unsigned char *s, size_t n, size_t from, const char *end)
-{
-    size_t e = strlen(end);
-    for (size_t i = from; i + e <= n; i++) {
-        if (memcmp(s + i, end, e) == 0)
-            return i + e;
-    }
-    return 0;
-}
-
-/* The line of a "<!DOCTYPE" in the prolog of an ASCII-compatible document, or 0 when there
- * is none before the first element (or the encoding is not ASCII-compatible). */
-static unsigned long prolog_doctype_line(const unsigned char *s, size_t n)
-{
-    size_t i = n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    while (i < n) {
-        size_t next;
-        if (is_space(s[i])) {
-            i++;
-            continue;
-        }
-        if (n - i >= 9 && memcmp(s + i, "<!DOCTYPE", 9) == 0)
-            return line_at(s, i);
-        if (n - i >= 2 && memcmp(s + i, "<?", 2) == 0)
-            next = past(s, n, i + 2, "?>");
-        else if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0)
-            next = past(s, n, i + 4, "-->");
-        else
-            return 0;
-        if (!next)
-            return 0;
-        i = next;
-    }
-    return 0;
-}
-
-/* The checks made on the bytes before libxml2 sees them: UTF-8, no DTD. DX_ERR_INPUT (reported)
- * refuses the file. */
-static dx_status check_prolog(un_import *u, const dx_import_file *f)
-{
-    const unsigned char *s = f->bytes;
-    dx_status st = DX_OK;
-    if (f->len >= 2 && (s[0] == 0 || s[1] == 0 || (s[0] == 0xFF && s[1] == 0xFE) ||
-                        (s[0] == 0xFE && s[1] == 0xFF)))
-        st = report(u, 1, "un.encoding", "save the file as UTF-8, or download it again",
-                    "the file is in UTF-16 or UTF-32; the UN publishes the list in UTF-8, "
-                    "the only encoding this importer reads");
-    unsigned long line = st == DX_OK ? prolog_doctype_line(s, f->len) : 0;
-    if (line)
-        st = report(u, line, "un.dtd", UN_HINT_SOURCE, UN_DTD_MESSAGE);
-    return st == DX_OK && u->errors ? DX_ERR_INPUT : st;
-}
-
 /* The whole file: the prolog checks, then every node of the reader in document order. */
 static dx_status read_document(un_import *u, const dx_import_file *f)
 {
-    dx_status st = check_prolog(u, f);
+    dx_status st = dx_xmlsafe_open(&u->xml, f->bytes, f->len, &u->reader);
     if (st != DX_OK)
         return st;
-    /* UTF-8 whatever the declaration says, so that the byte scan above saw the prolog as
-     * libxml2 will */
-    u->reader = xmlReaderForMemory((const char *)f->bytes, (int)f->len, NULL, "UTF-8",
-                                   XML_PARSE_NONET | XML_PARSE_IGNORE_ENC);
-    if (!u->reader)
-        return DX_ERR_NOMEM;
-    xmlTextReaderSetStructuredErrorHandler(u->reader, on_xml_error, u);
     int rc = 1;
     unsigned long errors_before = u->errors;
-    while (st == DX_OK && u->xml_status == DX_OK && (rc = xmlTextReaderRead(u->reader)) == 1)
+    while (st == DX_OK && u->xml.status == DX_OK && (rc = xmlTextReaderRead(u->reader)) == 1)
         st = on_node(u);
     if (st == DX_OK)
-        st = u->xml_status;
+        st = u->xml.status;
     if (st != DX_OK)
         return st;
     if (rc < 0 && u->errors == errors_before)
@@ -927,12 +818,10 @@ dx_status dx_import_un(dx_import *im, const dx_import_file *files, size_t n_file
     if (st != DX_OK || u.errors)
         return st != DX_OK ? st : DX_ERR_INPUT;
 
-    pthread_once(&xml_once, xml_init);
-    xmlGenericErrorFunc saved_error = xmlGenericError;
-    void *saved_error_ctx = xmlGenericErrorContext;
-    xmlSetGenericErrorFunc(NULL, silent_generic_error);
+    dx_xmlsafe_init(&u.xml, &un_xml_spec, im->diags, u.source, &u.errors);
+    dx_xmlsafe_begin(&u.xml);
     st = read_document(&u, &files[0]);
-    xmlSetGenericErrorFunc(saved_error_ctx, saved_error);
+    dx_xmlsafe_end(&u.xml);
     un_import_free(&u);
     if (st == DX_OK && u.errors)
         st = DX_ERR_INPUT;

@@ -15,7 +15,7 @@
  * Synthetic workbooks written with libxlsxwriter cover the grouping, continuation and
  * deletion rows, the errors and every allocation failure.
  */
-#include "testutil.h"
+#include "import_testutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,38 +125,16 @@ static void got_free(got *g)
 static void run_import(dx_import_fn fn, const char *list_id, const unsigned char *bytes,
                        size_t len, got *g)
 {
-    dx_entry_builder *b;
     g->list_id = list_id;
-    assert_int_equal(dx_diags_new(&g->diags), DX_OK);
-    assert_int_equal(dx_entry_builder_new(countries, &b), DX_OK);
-    dx_import im = {g->diags, b, collect, g, countries, "x"};
-    dx_import_file file = {"list.xlsx", "list.xlsx", bytes, len};
-    g->status = fn(&im, &file, 1);
-    memcpy(g->date, im.publication_date, sizeof g->date);
-    dx_entry_builder_free(b);
-}
-
-static unsigned char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    unsigned char *bytes = malloc((size_t)n + 1);
-    assert_non_null(bytes);
-    assert_int_equal(fread(bytes, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    bytes[n] = '\0';
-    *len = (size_t)n;
-    return bytes;
+    g->status = itu_import(fn, countries, "list.xlsx", "list.xlsx", bytes, len, collect, g, "x",
+                           &g->diags, g->date, NULL);
 }
 
 /* Import a real file, printing how long it took (for the report). */
 static void import_real(dx_import_fn fn, const char *list_id, const char *path, got *g)
 {
     size_t len;
-    unsigned char *bytes = read_file(path, &len);
+    unsigned char *bytes = itu_read_file(path, &len);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     run_import(fn, list_id, bytes, len, g);
@@ -292,7 +270,7 @@ static void test_dfat_count(void **state)
 {
     (void)state;
     size_t len;
-    char *csv = (char *)read_file(DFAT_CSV, &len);
+    char *csv = (char *)itu_read_file(DFAT_CSV, &len);
     size_t parties = csv_parties(csv);
     free(csv);
     assert_no_errors(&dfat_real);
@@ -435,7 +413,7 @@ static void test_wrong_format(void **state)
 {
     (void)state;
     size_t len;
-    unsigned char *meti = read_file(METI_XLSX, &len);
+    unsigned char *meti = itu_read_file(METI_XLSX, &len);
     got g = {0};
     run_import(dx_import_au_dfat, "au_dfat", meti, len, &g);
     assert_int_equal(g.status, DX_ERR_INPUT);
@@ -484,7 +462,7 @@ static unsigned char *workbook(const sheet_spec *sheets, int n_sheets, size_t *l
         }
     }
     assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
-    unsigned char *bytes = read_file(path, len);
+    unsigned char *bytes = itu_read_file(path, len);
     unlink(path);
     return bytes;
 }

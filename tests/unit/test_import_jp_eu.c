@@ -11,7 +11,7 @@
  * hostile input (truncated, billion laughs, another law, another format) and allocation
  * failure.
  */
-#include "testutil.h"
+#include "import_testutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,18 +120,8 @@ static void run_import(run *r, dx_import_fn importer, const char *path, const ch
                        const void *bytes, size_t len)
 {
     memset(r, 0, sizeof *r);
-    dx_entry_builder *b = NULL;
-    assert_int_equal(dx_diags_new(&r->diags), DX_OK);
-    assert_int_equal(dx_entry_builder_new(countries, &b), DX_OK);
-    dx_import im = {r->diags, b, collect, r, countries, "junk"};
-    dx_import_file f = {path, name, bytes, len};
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    r->st = importer(&im, &f, 1);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    r->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    memcpy(r->date, im.publication_date, sizeof r->date);
-    dx_entry_builder_free(b);
+    r->st = itu_import(importer, countries, path, name, bytes, len, collect, r, "junk",
+                       &r->diags, r->date, &r->seconds);
 }
 
 static void run_jp(run *r, const char *name, const char *xml)
@@ -142,23 +132,6 @@ static void run_jp(run *r, const char *name, const char *xml)
 static void run_eu(run *r, const char *json)
 {
     run_import(r, dx_import_eu_annex, "test.json", "test.json", json, strlen(json));
-}
-
-static unsigned char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long size = ftell(f);
-    assert_true(size > 0);
-    rewind(f);
-    unsigned char *buf = malloc((size_t)size + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)size, f), (size_t)size);
-    buf[size] = '\0';
-    fclose(f);
-    *len = (size_t)size;
-    return buf;
 }
 
 static const got_entry *find_entry(const run *r, const char *id)
@@ -202,22 +175,13 @@ static int has_country(const got_entry *e, const char *alpha2)
 
 static size_t count_code(const run *r, const char *code)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < dx_diags_count(r->diags); i++)
-        n += strcmp(dx_diags_get(r->diags, i)->code, code) == 0;
-    return n;
+    return itu_count_code(r->diags, code);
 }
 
 /* The first diagnostic with `code`; fails when there is none. */
 static const dx_diag *diag_of(const run *r, const char *code)
 {
-    for (size_t i = 0; i < dx_diags_count(r->diags); i++) {
-        const dx_diag *d = dx_diags_get(r->diags, i);
-        if (strcmp(d->code, code) == 0)
-            return d;
-    }
-    fail_msg("no diagnostic %s", code);
-    return NULL;
+    return itu_diag_of(r->diags, code);
 }
 
 static size_t count_occurrences(const char *text, const char *needle)
@@ -297,8 +261,8 @@ static int group_setup(void **state)
     (void)state;
     if (dx_countries_new(&countries) != DX_OK)
         return -1;
-    jp_bytes = read_file(JP_FILE, &jp_len);
-    eu_bytes = read_file(EU_FILE, &eu_len);
+    jp_bytes = itu_read_file(JP_FILE, &jp_len);
+    eu_bytes = itu_read_file(EU_FILE, &eu_len);
     run_import(&jp_real, dx_import_jp_export_order, JP_FILE, JP_NAME, jp_bytes, jp_len);
     run_import(&eu_real, dx_import_eu_annex, EU_FILE, "annex.json", eu_bytes, eu_len);
     return 0;
@@ -365,7 +329,7 @@ static void test_jp_real_items(void **state)
 
     /* the derived CSV, read independently: one row per 項, goods one sub-item per line */
     size_t len;
-    char *csv = (char *)read_file(JP_ITEMS_CSV, &len);
+    char *csv = (char *)itu_read_file(JP_ITEMS_CSV, &len);
     const char *p = csv;
     char *f[3];
     assert_int_equal(csv_record(&p, f, 3), 3);
@@ -432,7 +396,7 @@ static void test_jp_real_country_sets(void **state)
         {"別表第四", "set:appendix_4", 3},
     };
     size_t len;
-    char *csv = (char *)read_file(JP_COUNTRIES_CSV, &len);
+    char *csv = (char *)itu_read_file(JP_COUNTRIES_CSV, &len);
     for (size_t s = 0; s < 3; s++) {
         const got_entry *e = find_entry(&jp_real, sets[s].id);
         assert_string_equal(e->name, sets[s].table);
@@ -643,7 +607,7 @@ static void test_jp_wrong_input(void **state)
 {
     (void)state;
     size_t len;
-    unsigned char *un = read_file(UN_FILE, &len);
+    unsigned char *un = itu_read_file(UN_FILE, &len);
     run r;
     run_import(&r, dx_import_jp_export_order, "un.xml", "un.xml", un, len);
     assert_int_equal(r.st, DX_ERR_INPUT);
@@ -656,7 +620,7 @@ static void test_jp_wrong_input(void **state)
     run_free(&r);
     free(un);
 
-    unsigned char *fefta = read_file(JP_FEFTA, &len);
+    unsigned char *fefta = itu_read_file(JP_FEFTA, &len);
     run_import(&r, dx_import_jp_export_order, JP_FEFTA, "x.xml", fefta, len);
     assert_int_equal(r.st, DX_ERR_INPUT);
     assert_int_equal(r.n, 0);
@@ -692,7 +656,7 @@ static void test_eu_real_counts(void **state)
     /* ... and the derived paragraph CSV: its distinct entry codes, and one row per line of
      * verbatim_text, i.e. per paragraph fact */
     size_t len;
-    char *csv = (char *)read_file(EU_CSV, &len);
+    char *csv = (char *)itu_read_file(EU_CSV, &len);
     const char *p = csv;
     char *f[4];
     assert_int_equal(csv_record(&p, f, 4), 4);

@@ -12,7 +12,7 @@
  * must be one of the entry's aliases. Synthetic workbooks written with libxlsxwriter cover the
  * quirks (column order, labels vs codes, wrapped aliases) and every error.
  */
-#include "testutil.h"
+#include "import_testutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,30 +127,8 @@ static void got_free(got *g)
 
 static void run_import(const unsigned char *bytes, size_t len, got *g)
 {
-    dx_entry_builder *b;
-    assert_int_equal(dx_diags_new(&g->diags), DX_OK);
-    assert_int_equal(dx_entry_builder_new(countries, &b), DX_OK);
-    dx_import im = {g->diags, b, collect, g, countries, "x"};
-    dx_import_file file = {"list.xlsx", "list.xlsx", bytes, len};
-    g->status = dx_import_meti_eul(&im, &file, 1);
-    memcpy(g->date, im.publication_date, sizeof g->date);
-    dx_entry_builder_free(b);
-}
-
-static unsigned char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    unsigned char *bytes = malloc((size_t)n + 1);
-    assert_non_null(bytes);
-    assert_int_equal(fread(bytes, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    bytes[n] = '\0';
-    *len = (size_t)n;
-    return bytes;
+    g->status = itu_import(dx_import_meti_eul, countries, "list.xlsx", "list.xlsx", bytes, len,
+                           collect, g, "x", &g->diags, g->date, NULL);
 }
 
 static const got_entry *by_id(const got *g, const char *id)
@@ -292,7 +270,7 @@ static int import_real(void **state)
 {
     (void)state;
     size_t len;
-    unsigned char *bytes = read_file(METI_XLSX, &len);
+    unsigned char *bytes = itu_read_file(METI_XLSX, &len);
     run_import(bytes, len, &real);
     free(bytes);
     return 0;
@@ -356,7 +334,7 @@ static void test_real_against_csv(void **state)
 {
     (void)state;
     size_t len;
-    char *text = (char *)read_file(METI_CSV, &len);
+    char *text = (char *)itu_read_file(METI_CSV, &len);
     const char *p = text;
     char *f[CSV_COLS];
     assert_true(csv_record(&p, f)); /* header */
@@ -507,7 +485,7 @@ static unsigned char *workbook(const char *const *cells, int rows, int cols, siz
         }
     }
     assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
-    unsigned char *bytes = read_file(path, len);
+    unsigned char *bytes = itu_read_file(path, len);
     unlink(path);
     return bytes;
 }
@@ -669,7 +647,7 @@ static void test_row_too_large(void **state)
     worksheet_write_string(ws, 2, 4, NUCLEAR, NULL);
     assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
     size_t len;
-    unsigned char *bytes = read_file(path, &len);
+    unsigned char *bytes = itu_read_file(path, &len);
     unlink(path);
     got g = {0};
     run_import(bytes, len, &g);

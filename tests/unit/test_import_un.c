@@ -8,7 +8,7 @@
  * in UTF-8 and UTF-16), malformed XML with its line, a document that is not the UN list,
  * entries without a reference, and an allocation-failure sweep.
  */
-#include "testutil.h"
+#include "import_testutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,40 +123,13 @@ static void run_free(run *r)
 static void run_import(run *r, const char *path, const void *bytes, size_t len)
 {
     memset(r, 0, sizeof *r);
-    dx_entry_builder *b = NULL;
-    assert_int_equal(dx_diags_new(&r->diags), DX_OK);
-    assert_int_equal(dx_entry_builder_new(countries, &b), DX_OK);
-    dx_import im = {r->diags, b, collect, r, countries, "junk"};
-    dx_import_file f = {path, "UN_consolidated.xml", bytes, len};
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    r->st = dx_import_un(&im, &f, 1);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    r->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    memcpy(r->date, im.publication_date, sizeof r->date);
-    dx_entry_builder_free(b);
+    r->st = itu_import(dx_import_un, countries, path, "UN_consolidated.xml", bytes, len, collect,
+                       r, "junk", &r->diags, r->date, &r->seconds);
 }
 
 static void run_text(run *r, const char *xml)
 {
     run_import(r, "test.xml", xml, strlen(xml));
-}
-
-static unsigned char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long size = ftell(f);
-    assert_true(size > 0);
-    rewind(f);
-    unsigned char *buf = malloc((size_t)size + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)size, f), (size_t)size);
-    buf[size] = '\0';
-    fclose(f);
-    *len = (size_t)size;
-    return buf;
 }
 
 static const got_entry *find_entry(const run *r, const char *id)
@@ -201,22 +174,13 @@ static void assert_fact(const got_entry *e, const char *type, const char *value,
 
 static size_t count_code(const run *r, const char *code)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < dx_diags_count(r->diags); i++)
-        n += strcmp(dx_diags_get(r->diags, i)->code, code) == 0;
-    return n;
+    return itu_count_code(r->diags, code);
 }
 
 /* The first diagnostic with `code`; fails when there is none. */
 static const dx_diag *diag_of(const run *r, const char *code)
 {
-    for (size_t i = 0; i < dx_diags_count(r->diags); i++) {
-        const dx_diag *d = dx_diags_get(r->diags, i);
-        if (strcmp(d->code, code) == 0)
-            return d;
-    }
-    fail_msg("no diagnostic %s", code);
-    return NULL;
+    return itu_diag_of(r->diags, code);
 }
 
 /* ---- an independent count of aliases, over the raw bytes ------------------------------- */
@@ -338,7 +302,7 @@ static int group_setup(void **state)
     (void)state;
     if (dx_countries_new(&countries) != DX_OK)
         return -1;
-    real_bytes = read_file(UN_FILE, &real_len);
+    real_bytes = itu_read_file(UN_FILE, &real_len);
     run_import(&real, UN_FILE, real_bytes, real_len);
     return 0;
 }

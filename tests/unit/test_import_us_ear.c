@@ -8,7 +8,7 @@
  * wrong file, truncated JSON, duplicate keys, wrong types, unknown chart marks, unresolved
  * countries, and allocation-failure sweeps.
  */
-#include "testutil.h"
+#include "import_testutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,19 +123,9 @@ static void run_free(run *r)
 static void run_import(run *r, dx_import_fn fn, const char *path, const void *bytes, size_t len)
 {
     memset(r, 0, sizeof *r);
-    dx_entry_builder *b = NULL;
-    assert_int_equal(dx_diags_new(&r->diags), DX_OK);
-    assert_int_equal(dx_entry_builder_new(countries, &b), DX_OK);
-    dx_import im = {r->diags, b, collect, r, countries, "junk"};
     const char *slash = strrchr(path, '/');
-    dx_import_file f = {path, slash ? slash + 1 : path, bytes, len};
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    r->st = fn(&im, &f, 1);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    r->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    memcpy(r->date, im.publication_date, sizeof r->date);
-    dx_entry_builder_free(b);
+    r->st = itu_import(fn, countries, path, slash ? slash + 1 : path, bytes, len, collect, r,
+                       "junk", &r->diags, r->date, &r->seconds);
 }
 
 static void run_text(run *r, dx_import_fn fn, const char *json)
@@ -143,27 +133,10 @@ static void run_text(run *r, dx_import_fn fn, const char *json)
     run_import(r, fn, "test.json", json, strlen(json));
 }
 
-static unsigned char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long size = ftell(f);
-    assert_true(size > 0);
-    rewind(f);
-    unsigned char *buf = malloc((size_t)size + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)size, f), (size_t)size);
-    buf[size] = '\0';
-    fclose(f);
-    *len = (size_t)size;
-    return buf;
-}
-
 static void run_file(run *r, dx_import_fn fn, const char *path)
 {
     size_t len;
-    unsigned char *bytes = read_file(path, &len);
+    unsigned char *bytes = itu_read_file(path, &len);
     run_import(r, fn, path, bytes, len);
     free(bytes);
 }
@@ -226,20 +199,12 @@ static int has_member(const got_entry *group, const char *alpha2)
 
 static size_t count_code(const run *r, const char *code)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < dx_diags_count(r->diags); i++)
-        n += strcmp(dx_diags_get(r->diags, i)->code, code) == 0;
-    return n;
+    return itu_count_code(r->diags, code);
 }
 
 static const dx_diag *first_code(const run *r, const char *code)
 {
-    for (size_t i = 0; i < dx_diags_count(r->diags); i++) {
-        if (strcmp(dx_diags_get(r->diags, i)->code, code) == 0)
-            return dx_diags_get(r->diags, i);
-    }
-    fail_msg("no diagnostic %s", code);
-    return NULL;
+    return itu_diag_of(r->diags, code);
 }
 
 /* Every emitted entry has the list id, an id, a primary name first, and raw JSON. */
@@ -567,7 +532,7 @@ static void test_truncated(void **state)
 {
     (void)state;
     size_t len;
-    unsigned char *bytes = read_file(CCL_FILE, &len);
+    unsigned char *bytes = itu_read_file(CCL_FILE, &len);
     run r;
     run_import(&r, dx_import_us_ccl, CCL_FILE, bytes, len / 2);
     assert_int_equal(r.st, DX_ERR_INPUT);
@@ -767,7 +732,7 @@ static void test_alloc_failure(void **state)
 {
     (void)state;
     size_t len;
-    unsigned char *bytes = read_file(GROUPS_FILE, &len);
+    unsigned char *bytes = itu_read_file(GROUPS_FILE, &len);
     long n = sweep(dx_import_us_country_groups, bytes, len, DX_OK);
     free(bytes);
     assert_true(n > 1000); /* jansson's allocations are counted */
