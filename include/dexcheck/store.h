@@ -76,7 +76,8 @@ typedef struct dx_list_version {
     long long version_id;
     const char *list_id, *format, *files, *sha256, *publication_date, *imported_at;
     size_t entries, names;
-    int newest; /* the version screening uses */
+    int newest;       /* the version screening uses */
+    const char *meta; /* JSON of the publication's data that belongs to no entry, or NULL */
 } dx_list_version;
 
 typedef dx_status (*dx_list_version_fn)(void *ctx, const dx_list_version *version);

@@ -29,6 +29,9 @@ typedef struct dx_import {
     void *emit_ctx;
     const dx_countries *countries;
     char publication_date[11];    /* YYYY-MM-DD when the publication carries one, else "" */
+    char *meta; /* JSON object of the publication's data that belongs to no entry (e.g. the
+                   Country Chart's all-destinations entries); set by the importer with memory
+                   from dx_malloc, stored with the version, freed by the caller; NULL = none */
 } dx_import;
 
 typedef dx_status (*dx_import_fn)(dx_import *im, const dx_import_file *files, size_t n_files);

@@ -57,7 +57,8 @@
  *
  * Raw. Every member of the source object goes to dx_entry.raw in source order: strings as
  * they are, other values as their compact JSON text. File-level members that belong to no
- * entry (procedure, notes, allDestinationsEntries, byCountry, ...) are not stored.
+ * entry (procedure, notes, allDestinationsEntries, byCountry, ...) go to im->meta, one JSON
+ * object stored with the version.
  *
  * Countries. The files spell countries as eCFR prints them, and differently from each other
  * ("Korea, South", "Seycheles", "Bahamas, The", "China (PRC)", "Bosnia & Herzegovina",
@@ -1155,6 +1156,29 @@ static dx_status check_count(ear_file *f, json_t *member)
                     (long long)json_integer_value(count), f->format->member, have);
 }
 
+/* The members of the file that belong to no entry (procedure, notes, allDestinationsEntries,
+ * byCountry, ...) go to im->meta as one JSON object, stored with the version. */
+static dx_status keep_file_members(ear_file *f)
+{
+    json_t *rest = json_object();
+    if (!rest)
+        return DX_ERR_NOMEM;
+    const char *key;
+    json_t *v;
+    int failed = 0;
+    json_object_foreach(f->root, key, v) {
+        if (strcmp(key, f->format->member) != 0)
+            failed |= json_object_set(rest, key, v) != 0;
+    }
+    char *text = failed ? NULL : json_dumps(rest, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(rest);
+    if (!text)
+        return DX_ERR_NOMEM;
+    dx_free(f->im->meta);
+    f->im->meta = text; /* jansson allocates through dx_malloc (see the design comment) */
+    return DX_OK;
+}
+
 static dx_status read_file(ear_file *f, const dx_import_file *file)
 {
     f->path = file->path ? file->path : file->name ? file->name : "";
@@ -1169,6 +1193,8 @@ static dx_status read_file(ear_file *f, const dx_import_file *file)
         st = check_count(f, member);
         if (st == DX_OK)
             st = f->format->read(f, member);
+        if (st == DX_OK)
+            st = keep_file_members(f);
     }
     json_decref(f->root);
     f->root = NULL;

@@ -243,7 +243,7 @@ static dx_status import_into(dx_store *store, const format_def *f, dx_import_fil
     dx_entry_builder *b = NULL;
     dx_status st = dx_entry_builder_new(countries, &b);
     sink k = {store, r->version_id, diags, files[0].path, 0, 0, 0};
-    dx_import im = {diags, b, store_entry, &k, countries, ""};
+    dx_import im = {diags, b, store_entry, &k, countries, "", NULL};
     size_t errors_before = dx_diags_count_severity(diags, DX_SEV_ERROR);
     if (st == DX_OK)
         st = f->import(&im, files, n);
@@ -256,7 +256,8 @@ static dx_status import_into(dx_store *store, const format_def *f, dx_import_fil
     }
     if (st == DX_OK)
         st = dx_store_commit_version(store, r->version_id, im.publication_date, k.entries,
-                                     k.names);
+                                     k.names, im.meta);
+    dx_free(im.meta);
     if (st != DX_OK)
         dx_store_rollback_version(store);
     dx_entry_builder_free(b);

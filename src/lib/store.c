@@ -3,7 +3,8 @@
  *
  * Schema (PRAGMA user_version = 1; later versions migrate from it step by step):
  *   list_version(version_id, list_id, format, sha256, files, publication_date, imported_at,
- *                entry_count, name_count)          one row per imported publication
+ *                entry_count, name_count, meta)    one row per imported publication; meta =
+ *                JSON of the publication's data that belongs to no entry
  *   source_file(version_id, file_name, sha256, bytes)               its files, for provenance
  *   entry(entry_rowid, version_id, entry_id, kind, name, concern_types, remarks, source_url,
  *         start_date, content_hash, raw)                            one row per listed party
@@ -47,7 +48,7 @@ static const char SCHEMA_V1[] =
     " version_id INTEGER PRIMARY KEY, list_id TEXT NOT NULL, format TEXT NOT NULL,"
     " sha256 TEXT NOT NULL, files TEXT NOT NULL, publication_date TEXT,"
     " imported_at TEXT NOT NULL, entry_count INTEGER NOT NULL DEFAULT 0,"
-    " name_count INTEGER NOT NULL DEFAULT 0, UNIQUE(list_id, sha256));"
+    " name_count INTEGER NOT NULL DEFAULT 0, meta TEXT, UNIQUE(list_id, sha256));"
     "CREATE TABLE source_file("
     " version_id INTEGER NOT NULL REFERENCES list_version ON DELETE CASCADE,"
     " file_name TEXT NOT NULL, sha256 TEXT NOT NULL, bytes INTEGER NOT NULL);"
@@ -379,17 +380,18 @@ dx_status dx_store_add_entry(dx_store *s, long long version_id, const dx_entry *
 }
 
 dx_status dx_store_commit_version(dx_store *s, long long version_id, const char *publication_date,
-                                  size_t entries, size_t names)
+                                  size_t entries, size_t names, const char *meta)
 {
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(s->db,
                            "UPDATE list_version SET publication_date=?, entry_count=?,"
-                           " name_count=? WHERE version_id=?", -1, &q, NULL) != SQLITE_OK)
+                           " name_count=?, meta=? WHERE version_id=?", -1, &q, NULL) != SQLITE_OK)
         return db_error(s, "finishing the import");
     bind_opt(q, 1, publication_date && publication_date[0] ? publication_date : NULL);
     sqlite3_bind_int64(q, 2, (sqlite3_int64)entries);
     sqlite3_bind_int64(q, 3, (sqlite3_int64)names);
-    sqlite3_bind_int64(q, 4, version_id);
+    bind_opt(q, 4, meta);
+    sqlite3_bind_int64(q, 5, version_id);
     int rc = sqlite3_step(q);
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE)
@@ -442,7 +444,7 @@ dx_status dx_store_list_versions(dx_store *s, const char *list_id, dx_list_versi
     if (sqlite3_prepare_v2(s->db,
                            "SELECT v.version_id, v.list_id, v.format, v.files, v.sha256,"
                            " v.publication_date, v.imported_at, v.entry_count, v.name_count,"
-                           " v.version_id = " NEWEST_SQL " FROM list_version v"
+                           " v.version_id = " NEWEST_SQL ", v.meta FROM list_version v"
                            " WHERE ?1 IS NULL OR v.list_id = ?1"
                            " ORDER BY v.list_id, coalesce(v.publication_date, ''), v.version_id",
                            -1, &q, NULL) != SQLITE_OK)
@@ -454,7 +456,8 @@ dx_status dx_store_list_versions(dx_store *s, const char *list_id, dx_list_versi
         dx_list_version v = {sqlite3_column_int64(q, 0), col_text(q, 1), col_text(q, 2),
                              col_text(q, 3), col_text(q, 4), col_text(q, 5), col_text(q, 6),
                              (size_t)sqlite3_column_int64(q, 7),
-                             (size_t)sqlite3_column_int64(q, 8), sqlite3_column_int(q, 9)};
+                             (size_t)sqlite3_column_int64(q, 8), sqlite3_column_int(q, 9),
+                             col_text(q, 10)};
         st = fn(ctx, &v);
     }
     if (st == DX_OK && rc != SQLITE_DONE)

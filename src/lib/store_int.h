@@ -20,7 +20,7 @@ dx_status dx_store_add_source_file(dx_store *s, long long version_id, const char
 dx_status dx_store_add_entry(dx_store *s, long long version_id, const dx_entry *e,
                              dx_diags *diags, const char *source);
 dx_status dx_store_commit_version(dx_store *s, long long version_id, const char *publication_date,
-                                  size_t entries, size_t names);
+                                  size_t entries, size_t names, const char *meta);
 void dx_store_rollback_version(dx_store *s);
 
 /* The counts of an already stored version. */

@@ -67,4 +67,6 @@ check "... Export Trade Control Order: 17 items + 3 country sets" grep -q "^jp_e
 check "... EU Annex I: 384 entries" grep -q "^eu_annex_i .*384 entries" "$tmp/ctl"
 check "... DFAT: 3,062 parties" grep -q "^au_dfat .*3062 entries" "$tmp/ctl"
 check "... MOF: 2,862 parties" grep -q "^jp_mof .*2862 entries" "$tmp/ctl"
+check "the Country Chart's file-level data (all-destinations ECCNs) is kept with its version" \
+    sh -c "python3 -c \"import sqlite3,sys; m=sqlite3.connect(sys.argv[1]).execute(\\\"SELECT meta FROM list_version WHERE list_id='us_country_chart'\\\").fetchone()[0]; sys.exit(0 if '0A983' in m and 'allDestinationsEntries' in m else 1)\" '$DB'"
 tap_done

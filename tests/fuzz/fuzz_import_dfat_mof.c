@@ -52,7 +52,7 @@ static void import_list(int which, const uint8_t *data, size_t size)
     size_t entries = 0;
     if (dx_diags_new(&diags) != DX_OK || dx_entry_builder_new(countries, &b) != DX_OK)
         abort();
-    dx_import im = {diags, b, check_entry, &entries, countries, ""};
+    dx_import im = {diags, b, check_entry, &entries, countries, "", NULL};
     dx_import_file file = {"fuzz.xlsx", "fuzz.xlsx", data, size};
     dx_status st = which ? dx_import_jp_mof(&im, &file, 1) : dx_import_au_dfat(&im, &file, 1);
     size_t errors = dx_diags_count_severity(diags, DX_SEV_ERROR);

@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dx_entry_builder *builder = NULL;
     if (dx_diags_new(&diags) != DX_OK || dx_entry_builder_new(countries, &builder) != DX_OK)
         abort();
-    dx_import im = {diags, builder, check_entry, NULL, countries, ""};
+    dx_import im = {diags, builder, check_entry, NULL, countries, "", NULL};
     dx_import_file file = {"dpl.txt", "dpl.txt", data, size};
     dx_status st = dx_import_dpl(&im, &file, 1);
     size_t errors = dx_diags_count_severity(diags, DX_SEV_ERROR);

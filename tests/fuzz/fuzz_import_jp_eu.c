@@ -68,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (dx_diags_new(&diags) != DX_OK || dx_entry_builder_new(countries, &builder) != DX_OK)
         abort();
     fuzz_ctx ctx = {eu ? "eu_annex_i" : "jp_export_order", 0};
-    dx_import im = {diags, builder, check_entry, &ctx, countries, ""};
+    dx_import im = {diags, builder, check_entry, &ctx, countries, "", NULL};
     const char *name = eu ? "annex.json" : "324CO0000000378_20260214_507CO0000000376.xml";
     dx_import_file file = {name, name, data + 1, size - 1};
     dx_status st = eu ? dx_import_eu_annex(&im, &file, 1)

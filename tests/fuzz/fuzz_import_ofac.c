@@ -76,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (dx_diags_new(&diags) != DX_OK || dx_entry_builder_new(countries, &builder) != DX_OK)
         abort();
     size_t entries = 0;
-    dx_import im = {diags, builder, check_entry, &entries, countries, ""};
+    dx_import im = {diags, builder, check_entry, &entries, countries, "", NULL};
     dx_status st = dx_import_ofac(&im, files, n);
     if (st != DX_OK && st != DX_ERR_INPUT)
         abort();

@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (dx_diags_new(&diags) != DX_OK || dx_entry_builder_new(countries, &builder) != DX_OK)
         abort();
     size_t emitted = 0;
-    dx_import im = {diags, builder, check_entry, &emitted, countries, ""};
+    dx_import im = {diags, builder, check_entry, &emitted, countries, "", NULL};
     dx_import_file file = {"fuzz.xml", "fuzz.xml", data, size};
     dx_status st = dx_import_un(&im, &file, 1);
     size_t errors = dx_diags_count_severity(diags, DX_SEV_ERROR);

@@ -73,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     unsigned which = data[0] % 4;
     fuzz_run r = {IMPORTERS[which].list_id, 0};
-    dx_import im = {diags, builder, check_entry, &r, countries, ""};
+    dx_import im = {diags, builder, check_entry, &r, countries, "", NULL};
     dx_import_file file = {"fuzz.json", "fuzz.json", data + 1, size - 1};
     dx_status st = IMPORTERS[which].fn(&im, &file, 1);
     size_t errors = dx_diags_count_severity(diags, DX_SEV_ERROR);
@@ -83,6 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     if (!valid_date(im.publication_date))
         abort();
+    free(im.meta); /* dx_malloc's memory: the library's allocator is malloc */
     dx_entry_builder_free(builder);
     dx_diags_free(diags);
     return 0;

@@ -83,7 +83,7 @@ static void import_list(const uint8_t *data, size_t size)
     size_t entries = 0;
     if (dx_diags_new(&diags) != DX_OK || dx_entry_builder_new(countries, &b) != DX_OK)
         abort();
-    dx_import im = {diags, b, count_entry, &entries, countries, ""};
+    dx_import im = {diags, b, count_entry, &entries, countries, "", NULL};
     dx_import_file file = {"fuzz.xlsx", "fuzz.xlsx", data, size};
     dx_status st = dx_import_meti_eul(&im, &file, 1);
     check_status(st, diags);

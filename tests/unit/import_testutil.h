@@ -20,6 +20,7 @@
 
 #include "dexcheck/diag.h"
 #include "entry.h"
+#include "alloc.h"
 #include "import.h"
 
 /* The whole file at `path`, NUL-terminated (malloc'd; the caller frees); fails the test when
@@ -57,7 +58,7 @@ static inline dx_status itu_import(dx_import_fn fn, const dx_countries *countrie
     dx_entry_builder *b = NULL;
     assert_int_equal(dx_diags_new(diags), DX_OK);
     assert_int_equal(dx_entry_builder_new(countries, &b), DX_OK);
-    dx_import im = {*diags, b, emit, ctx, countries, ""};
+    dx_import im = {*diags, b, emit, ctx, countries, "", NULL};
     snprintf(im.publication_date, sizeof im.publication_date, "%s", date_before);
     dx_import_file f = {path, name, bytes, len};
     struct timespec t0, t1;
@@ -67,6 +68,7 @@ static inline dx_status itu_import(dx_import_fn fn, const dx_countries *countrie
     if (seconds)
         *seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     memcpy(date, im.publication_date, sizeof im.publication_date);
+    dx_free(im.meta);
     dx_entry_builder_free(b);
     return st;
 }

@@ -206,7 +206,7 @@ static dx_status import_bytes(outcome *o, dx_import_fn fn, const char *path,
         st = dx_entry_builder_new(countries, &b);
     if (st == DX_OK) {
         const char *base = strrchr(path, '/');
-        dx_import im = {o->diags, b, on_entry, o, countries, ""};
+        dx_import im = {o->diags, b, on_entry, o, countries, "", NULL};
         dx_import_file file = {path, base ? base + 1 : path, bytes, len};
         st = fn(&im, &file, 1);
     }
@@ -700,7 +700,7 @@ static void test_emit_stops_import(void **state)
     O.stop_after = 5;
     assert_int_equal(import_path(&O, dx_import_dpl, DPL_DIR "/2019-07/dpl.txt"), DX_ERR_LIMIT);
     assert_int_equal(O.entries, 5);
-    dx_import im = {NULL, NULL, on_entry, &O, countries, ""};
+    dx_import im = {NULL, NULL, on_entry, &O, countries, "", NULL};
     assert_int_equal(dx_import_csl(&im, NULL, 0), DX_ERR_INVALID);
     assert_int_equal(dx_import_dpl(NULL, NULL, 0), DX_ERR_INVALID);
 }

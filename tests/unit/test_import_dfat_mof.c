@@ -648,7 +648,7 @@ static void sweep(dx_import_fn fn, const char *list_id, const unsigned char *byt
         dx_alloc_fail_after(n);
         dx_status st = dx_entry_builder_new(countries, &b);
         if (st == DX_OK) {
-            dx_import im = {g.diags, b, collect, &g, countries, ""};
+            dx_import im = {g.diags, b, collect, &g, countries, "", NULL};
             dx_import_file file = {"q.xlsx", "q.xlsx", bytes, len};
             st = fn(&im, &file, 1);
         }

@@ -823,7 +823,7 @@ static long sweep(dx_import_fn importer, const char *name, const char *text, dx_
         dx_entry_builder *b = NULL;
         assert_int_equal(dx_diags_new(&r.diags), DX_OK);
         assert_int_equal(dx_entry_builder_new(countries, &b), DX_OK);
-        dx_import im = {r.diags, b, collect, &r, countries, ""};
+        dx_import im = {r.diags, b, collect, &r, countries, "", NULL};
         dx_import_file f = {name, name, (const unsigned char *)text, strlen(text)};
         dx_alloc_fail_after(n);
         dx_status st = importer(&im, &f, 1);
@@ -868,7 +868,7 @@ static void test_arguments(void **state)
         dx_entry_builder *b = NULL;
         assert_int_equal(dx_diags_new(&r.diags), DX_OK);
         assert_int_equal(dx_entry_builder_new(countries, &b), DX_OK);
-        dx_import im = {r.diags, b, collect, &r, countries, ""};
+        dx_import im = {r.diags, b, collect, &r, countries, "", NULL};
         dx_import_file f[2] = {{"a", "a", (const unsigned char *)"x", 1},
                                {"b", "b", (const unsigned char *)"x", 1}};
         assert_int_equal(importers[i](&im, f, 0), DX_ERR_INVALID);

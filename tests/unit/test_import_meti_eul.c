@@ -683,7 +683,7 @@ static void test_not_the_list(void **state)
     dx_entry_builder *b;
     assert_int_equal(dx_diags_new(&g.diags), DX_OK);
     assert_int_equal(dx_entry_builder_new(countries, &b), DX_OK);
-    dx_import im = {g.diags, b, collect, &g, countries, ""};
+    dx_import im = {g.diags, b, collect, &g, countries, "", NULL};
     dx_import_file files[2] = {{"a.xlsx", "a.xlsx", text, 1}, {"b.xlsx", "b.xlsx", text, 1}};
     assert_int_equal(dx_import_meti_eul(&im, files, 2), DX_ERR_INPUT);
     assert_true(has_diag(&g, DX_SEV_ERROR, "meti.files", "2 files"));
@@ -720,7 +720,7 @@ static void test_alloc_failures(void **state)
         dx_alloc_fail_after(n);
         dx_status st = dx_entry_builder_new(countries, &b);
         if (st == DX_OK) {
-            dx_import im = {g.diags, b, collect, &g, countries, ""};
+            dx_import im = {g.diags, b, collect, &g, countries, "", NULL};
             dx_import_file file = {"q.xlsx", "q.xlsx", bytes, len};
             st = dx_import_meti_eul(&im, &file, 1);
         }

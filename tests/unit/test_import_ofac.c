@@ -461,7 +461,7 @@ static dx_status run_import(const file_set *s, tally *t, dx_diags **diags, long 
     dx_entry_builder *builder = NULL;
     assert_int_equal(dx_diags_new(diags), DX_OK);
     assert_int_equal(dx_entry_builder_new(countries, &builder), DX_OK);
-    dx_import im = {*diags, builder, count_entry, t, countries, "x"};
+    dx_import im = {*diags, builder, count_entry, t, countries, "x", NULL};
     dx_alloc_fail_after(fail_after);
     dx_status st = dx_import_ofac(&im, s->files, s->n);
     dx_alloc_fail_after(-1);
@@ -1130,7 +1130,7 @@ static void test_emit_failure_stops(void **state)
     int calls = 0;
     assert_int_equal(dx_diags_new(&d), DX_OK);
     assert_int_equal(dx_entry_builder_new(countries, &b), DX_OK);
-    dx_import im = {d, b, fail_ok, &calls, countries, ""};
+    dx_import im = {d, b, fail_ok, &calls, countries, "", NULL};
     assert_int_equal(dx_import_ofac(&im, s.files, s.n), DX_ERR_IO);
     assert_int_equal(calls, 2);
     assert_int_equal(dx_import_ofac(NULL, s.files, s.n), DX_ERR_INVALID);

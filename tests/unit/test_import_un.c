@@ -878,7 +878,7 @@ static long sweep(const char *xml, dx_status final)
         dx_entry_builder *b = NULL;
         assert_int_equal(dx_diags_new(&r.diags), DX_OK);
         assert_int_equal(dx_entry_builder_new(countries, &b), DX_OK);
-        dx_import im = {r.diags, b, collect, &r, countries, ""};
+        dx_import im = {r.diags, b, collect, &r, countries, "", NULL};
         dx_import_file f = {"test.xml", "test.xml", (const unsigned char *)xml, strlen(xml)};
         dx_alloc_fail_after(n);
         dx_status st = dx_import_un(&im, &f, 1);
@@ -914,7 +914,7 @@ static void test_arguments(void **state)
     assert_int_equal(dx_entry_builder_new(countries, &b), DX_OK);
     run r;
     memset(&r, 0, sizeof r);
-    dx_import im = {diags, b, collect, &r, countries, ""};
+    dx_import im = {diags, b, collect, &r, countries, "", NULL};
     dx_import_file f[2] = {{"a.xml", "a.xml", (const unsigned char *)small_list,
                             sizeof small_list - 1},
                            {"b.xml", "b.xml", (const unsigned char *)small_list,

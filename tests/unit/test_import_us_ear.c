@@ -713,11 +713,12 @@ static long sweep(dx_import_fn fn, const void *bytes, size_t len, dx_status fina
         dx_entry_builder *b = NULL;
         assert_int_equal(dx_diags_new(&r.diags), DX_OK);
         assert_int_equal(dx_entry_builder_new(countries, &b), DX_OK);
-        dx_import im = {r.diags, b, collect, &r, countries, ""};
+        dx_import im = {r.diags, b, collect, &r, countries, "", NULL};
         dx_import_file f = {"test.json", "test.json", bytes, len};
         dx_alloc_fail_after(n);
         dx_status st = fn(&im, &f, 1);
         dx_alloc_fail_after(-1);
+        dx_free(im.meta);
         dx_entry_builder_free(b);
         run_free(&r);
         if (st == final)
@@ -769,7 +770,7 @@ static void test_arguments(void **state)
     run r;
     memset(&r, 0, sizeof r);
     static const char doc[] = "{\"groups\": {}}";
-    dx_import im = {diags, b, collect, &r, countries, ""};
+    dx_import im = {diags, b, collect, &r, countries, "", NULL};
     dx_import_file f[2] = {{"a.json", "a.json", (const unsigned char *)doc, sizeof doc - 1},
                            {"b.json", "b.json", (const unsigned char *)doc, sizeof doc - 1}};
     assert_int_equal(dx_import_us_country_groups(&im, f, 0), DX_ERR_INVALID);
@@ -778,6 +779,7 @@ static void test_arguments(void **state)
     assert_int_equal(dx_import_us_country_groups(&im, f, 2), DX_ERR_INPUT);
     assert_string_equal(dx_diags_get(diags, 0)->code, "us_ear.extra-file");
     assert_int_equal(r.n, 0);
+    dx_free(im.meta);
     dx_entry_builder_free(b);
     dx_diags_free(diags);
 }
