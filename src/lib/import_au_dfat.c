@@ -128,44 +128,10 @@ typedef struct dfat {
 
 /* ---- text helpers ----------------------------------------------------------------------- */
 
-/* The code point at s[*i] (advancing *i); an invalid byte reads as itself, one byte. */
-static unsigned next_cp(const char *s, size_t len, size_t *i)
-{
-    const unsigned char *u = (const unsigned char *)s + *i;
-    size_t left = len - *i;
-    unsigned cp = u[0];
-    size_t n = 1;
-    if (cp >= 0xC0 && cp < 0xE0 && left >= 2 && (u[1] & 0xC0) == 0x80) {
-        cp = ((cp & 0x1Fu) << 6) | (u[1] & 0x3Fu), n = 2;
-    } else if (cp >= 0xE0 && cp < 0xF0 && left >= 3 && (u[1] & 0xC0) == 0x80 &&
-               (u[2] & 0xC0) == 0x80) {
-        cp = ((cp & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu), n = 3;
-    }
-    *i += n;
-    return cp;
-}
-
-static int is_space_cp(unsigned cp)
-{
-    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' ||
-           cp == 0x3000 || cp == 0xA0;
-}
-
 /* `s` without leading and trailing white space (ASCII, U+3000, U+00A0). */
 static cell_text trim(const char *s, size_t len)
 {
-    size_t i = 0, start = 0, end = 0;
-    int seen = 0;
-    while (i < len) {
-        size_t at = i;
-        if (is_space_cp(next_cp(s, len, &i)))
-            continue;
-        if (!seen)
-            start = at;
-        seen = 1;
-        end = i;
-    }
-    return seen ? (cell_text){s + start, end - start} : (cell_text){s, 0};
+    return dx_xt_trim(s, len, dx_xt_is_space);
 }
 
 /* Case-insensitive comparison of `t` (white space runs read as one space) with `word`. */
@@ -186,70 +152,6 @@ static int same_words(cell_text t, const char *word)
     return word[w] == '\0';
 }
 
-/* Cell text for a message: one line, at most size - 1 bytes, not cut inside a character. */
-static const char *one_line(cell_text t, char *buf, size_t size)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < t.len;) {
-        size_t at = i;
-        unsigned cp = next_cp(t.s, t.len, &i);
-        if (o + (i - at) >= size)
-            break;
-        if (cp == '\n' || cp == '\r' || cp == '\t')
-            buf[o++] = ' ';
-        else
-            memcpy(buf + o, t.s + at, i - at), o += i - at;
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
-static int is_country_separator(unsigned cp)
-{
-    return cp == ',' || cp == ';' || cp == '\n' || cp == '(' || cp == ')' || cp == 0x3001 ||
-           cp == 0xFF0C || cp == 0xFF1B || cp == 0xFF08 || cp == 0xFF09;
-}
-
-/*
- * The country of a place: the whole text, else the last part between separators (comma,
- * semicolon, parenthesis, line break; ASCII, Japanese and full-width) that resolves; parts
- * under 4 bytes are not tried, so that "(IO)" or "a)" is never taken for a code. At most 16
- * parts are tried. *alpha2 = "" when nothing resolves.
- */
-static dx_status resolve_place(const dx_countries *c, cell_text t, char alpha2[3])
-{
-    dx_country_match m;
-    alpha2[0] = '\0';
-    dx_status st = dx_country_lookup(c, t.s, t.len, &m);
-    if (st != DX_OK || m.result == DX_COUNTRY_FOUND) {
-        if (st == DX_OK)
-            memcpy(alpha2, m.alpha2, 3);
-        return st;
-    }
-    size_t end = t.len, tries = 0;
-    while (end > 0 && tries < 16) {
-        size_t start = 0, sep = 0;
-        int found = 0;
-        for (size_t i = 0; i < end;) {
-            size_t at = i;
-            if (is_country_separator(next_cp(t.s, end, &i)))
-                sep = at, start = i, found = 1;
-        }
-        cell_text part = trim(t.s + start, end - start);
-        if (part.len >= 4) {
-            tries++;
-            if ((st = dx_country_lookup(c, part.s, part.len, &m)) != DX_OK)
-                return st;
-            if (m.result == DX_COUNTRY_FOUND) {
-                memcpy(alpha2, m.alpha2, 3);
-                return DX_OK;
-            }
-        }
-        end = found ? sep : 0;
-    }
-    return DX_OK;
-}
-
 /* ---- diagnostics ------------------------------------------------------------------------ */
 
 static dx_status row_diag(dfat *d, unsigned long number, unsigned long line, cell_text ref,
@@ -264,8 +166,8 @@ static dx_status row_diag(dfat *d, unsigned long number, unsigned long line, cel
     va_start(ap, fmt);
     dx_status st = dx_xt_row_diagv(d->im->diags, &d->errors, d->path, d->member, NULL, number,
                                    line, "Reference",
-                                   ref.len ? one_line(ref, refbuf, sizeof refbuf) : NULL, sev,
-                                   code, fmt, ap);
+                                   ref.len ? dx_xt_one_line(ref, refbuf, sizeof refbuf) : NULL,
+                                   sev, code, fmt, ap);
     va_end(ap);
     return st;
 }
@@ -385,7 +287,7 @@ static cell_text xcell(const dx_xlsx_row *row, unsigned column)
 /* Check one data row and keep it with its party. */
 static dx_status read_row(dfat *d, const dx_xlsx_row *row)
 {
-    if (dx_xt_row_blank(row, is_space_cp))
+    if (dx_xt_row_blank(row, dx_xt_is_space))
         return DX_OK;
     cell_text ref = trim(xcell(row, d->role_col[ROLE_REF]).s, xcell(row, d->role_col[ROLE_REF]).len);
     cell_text name = trim(xcell(row, d->role_col[ROLE_NAME]).s, xcell(row, d->role_col[ROLE_NAME]).len);
@@ -402,7 +304,8 @@ static dx_status read_row(dfat *d, const dx_xlsx_row *row)
     int kind = name_kind_of(type);
     if (kind < 0)
         return row_diag(d, row->number, row->line, ref, DX_SEV_ERROR, "dfat.name-type",
-                        "unknown Name Type '%s'", one_line(trim(type.s, type.len), buf, sizeof buf));
+                        "unknown Name Type '%s'",
+                        dx_xt_one_line(trim(type.s, type.len), buf, sizeof buf));
     dfat_row *r = copy_row(d, row, (dx_name_kind)kind);
     return r ? add_to_party(d, r, (cell_text){ref.s, digits}) : DX_ERR_NOMEM;
 }
@@ -463,7 +366,7 @@ static dx_status add_row_facts(dfat *d, const dfat_party *p, const dfat_row *row
         if (FACTS[f].role == ROLE_DOB && c->number && dx_xt_serial_date(value, date))
             value = (cell_text){date, 10};
         if (FACTS[f].resolve)
-            st = resolve_place(d->im->countries, value, alpha2);
+            st = dx_xt_resolve_place(d->im->countries, value, dx_xt_is_space, alpha2);
         if (st == DX_OK)
             st = dx_entry_add_fact_in(b, FACTS[f].type, value.s, value.len, alpha2);
     }
@@ -517,7 +420,7 @@ static dx_status party_kind(dfat *d, const dfat_party *p, const dfat_row *primar
     if (*kind < 0)
         return row_diag(d, primary->number, primary->line, (cell_text){p->id, strlen(p->id)},
                         DX_SEV_ERROR, "dfat.type", "unknown Type '%s'",
-                        one_line(trim(type.s, type.len), buf, sizeof buf));
+                        dx_xt_one_line(trim(type.s, type.len), buf, sizeof buf));
     if (*kind == DX_ENTRY_UNKNOWN)
         return row_diag(d, primary->number, primary->line, (cell_text){p->id, strlen(p->id)},
                         DX_SEV_WARNING, "dfat.no-type",

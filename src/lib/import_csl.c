@@ -52,11 +52,9 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
-#include "arena.h"
-#include "csvread.h"
 #include "id_repeats.h"
+#include "import_text.h"
 #include "sha256.h"
 #include "strbuf.h"
 
@@ -170,66 +168,26 @@ static const id_type ID_TYPES[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof(a)[0])
 
+static const dx_text_codes CODES = {
+    "csl.duplicate-column", "csl.bad-header", "csl.undecodable", "the CSL is published as UTF-8",
+    "csl.too-large", "csl.empty", "csl.no-entries"};
+
 /* One file being read. */
 typedef struct csl_file {
-    dx_import *im;
-    const char *path;
+    dx_text_file t;                /* the path, the header and where each column is */
     dx_id_repeats *ids;            /* ids given so far in the import */
-    int have_header;
-    int header_bad;                /* the header is unusable: rows are not read */
-    size_t n_header;
-    const char **header;           /* column names, for raw (in `names`) */
-    dx_arena names;
     size_t field_of[N_COLUMNS];    /* 1-based field of each known column, 0 when absent */
-    size_t rows;                   /* data rows seen */
     dx_strbuf key;                 /* scratch for the entry id */
 } csl_file;
 
-typedef struct text {
-    const char *s;
-    size_t len;
-} text;
+typedef dx_text text;
 
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
-
-static text trim(const char *s, size_t len)
-{
-    while (len && is_space(*s))
-        s++, len--;
-    while (len && is_space(s[len - 1]))
-        len--;
-    return (text){s, len};
-}
-
-static int text_is(text t, const char *word)
-{
-    return t.len == strlen(word) && strncasecmp(t.s, word, t.len) == 0;
-}
+#define file_error(f, ...) dx_text_file_error(&(f)->t, __VA_ARGS__)
 
 /* The trimmed value of a known column in `row`; empty when the file lacks the column. */
 static text field(const csl_file *f, const dx_csv_row *row, enum csl_column col)
 {
-    size_t i = f->field_of[col];
-    if (!i || i > row->n_fields)
-        return (text){"", 0};
-    return trim(row->fields[i - 1], row->lens[i - 1]);
-}
-
-static dx_status file_error(csl_file *f, dx_severity sev, unsigned long line, unsigned long col,
-                            const char *code, const char *hint, const char *fmt, ...)
-    __attribute__((format(printf, 7, 8)));
-
-static dx_status file_error(csl_file *f, dx_severity sev, unsigned long line, unsigned long col,
-                            const char *code, const char *hint, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    dx_status st = dx_diags_addv(f->im->diags, sev, f->path, line, col, code, hint, fmt, ap);
-    va_end(ap);
-    return st;
+    return dx_text_field(&f->t, row, col);
 }
 
 /* ---- the header ---- */
@@ -241,7 +199,7 @@ static dx_status check_required(csl_file *f, const dx_csv_row *row)
     for (size_t k = 0; k < COUNT(required) && st == DX_OK; k++) {
         if (f->field_of[required[k]])
             continue;
-        f->header_bad = 1;
+        f->t.header_bad = 1;
         st = file_error(f, DX_SEV_ERROR, row->line, 0, "csl.missing-column",
                         "the first line of a CSL file is its header (_id,source,entity_number,"
                         "type,programs,name,...); no row of this file is read",
@@ -257,12 +215,12 @@ static dx_status warn_unknown_columns(csl_file *f, const dx_csv_row *row)
     names.max = 4096;
     dx_status st = DX_OK;
     size_t n = 0;
-    for (size_t i = 0; i < f->n_header && st == DX_OK; i++) {
+    for (size_t i = 0; i < f->t.n_header && st == DX_OK; i++) {
         size_t c = 0;
         while (c < N_COLUMNS && f->field_of[c] != i + 1)
             c++;
         if (c == N_COLUMNS && n++ < 10)
-            st = dx_strbuf_printf(&names, "%s'%.60s'", n > 1 ? ", " : "", f->header[i]);
+            st = dx_strbuf_printf(&names, "%s'%.60s'", n > 1 ? ", " : "", f->t.header[i]);
     }
     if (st == DX_OK && n)
         st = file_error(f, DX_SEV_WARNING, row->line, 0, "csl.unknown-columns",
@@ -276,38 +234,11 @@ static dx_status warn_unknown_columns(csl_file *f, const dx_csv_row *row)
 /* Map each header name to its column; names are copied for raw. */
 static dx_status read_header(csl_file *f, const dx_csv_row *row)
 {
-    f->n_header = row->n_fields;
-    f->header = dx_arena_alloc(&f->names, (row->n_fields + 1) * sizeof *f->header);
-    if (!f->header)
-        return DX_ERR_NOMEM;
-    dx_status st = DX_OK;
-    for (size_t i = 0; i < row->n_fields && st == DX_OK; i++) {
-        text name = trim(row->fields[i], row->lens[i]);
-        f->header[i] = dx_arena_strndup(&f->names, name.s, name.len);
-        if (!f->header[i])
-            return DX_ERR_NOMEM;
-        for (size_t c = 0; c < N_COLUMNS; c++) {
-            if (!text_is(name, COLUMN_NAMES[c]))
-                continue;
-            if (f->field_of[c]) {
-                f->header_bad = 1;
-                st = file_error(f, DX_SEV_ERROR, row->line, i + 1, "csl.duplicate-column",
-                                "a column may appear once in the header",
-                                "column '%s' appears twice (fields %zu and %zu)",
-                                COLUMN_NAMES[c], f->field_of[c], i + 1);
-            } else {
-                f->field_of[c] = i + 1;
-            }
-        }
-    }
+    dx_status st = dx_text_map_header(&f->t, row);
     if (st == DX_OK)
         st = warn_unknown_columns(f, row);
-    if (st == DX_OK && row->damaged) {
-        f->header_bad = 1;
-        st = file_error(f, DX_SEV_ERROR, row->line, 0, "csl.bad-header",
-                        "fix the header row; no row of this file is read",
-                        "the header row has problems (above), so its columns cannot be known");
-    }
+    if (st == DX_OK)
+        st = dx_text_check_header_damage(&f->t, row);
     return st == DX_OK ? check_required(f, row) : st;
 }
 
@@ -315,7 +246,7 @@ static dx_status read_header(csl_file *f, const dx_csv_row *row)
 static int is_header_again(const csl_file *f, const dx_csv_row *row)
 {
     for (size_t i = 0; i < row->n_fields; i++) {
-        if (!text_is(trim(row->fields[i], row->lens[i]), f->header[i]))
+        if (!dx_text_is(dx_text_trim(row->fields[i], row->lens[i]), f->t.header[i]))
             return 0;
     }
     return 1;
@@ -327,12 +258,12 @@ static const sub_list *find_sub_list(text source)
 {
     for (size_t i = 0; i + 2 < source.len; i++) {
         if (memcmp(source.s + i, " - ", 3) == 0) {
-            source = trim(source.s, i);
+            source = dx_text_trim(source.s, i);
             break;
         }
     }
     for (size_t i = 0; i < COUNT(SUB_LISTS); i++) {
-        if (text_is(source, SUB_LISTS[i].name))
+        if (dx_text_is(source, SUB_LISTS[i].name))
             return &SUB_LISTS[i];
     }
     return NULL;
@@ -346,7 +277,7 @@ static int find_kind(text type, dx_entry_kind *kind)
         {"Entity", DX_ENTRY_ORGANIZATION}, {"Vessel", DX_ENTRY_VESSEL},
         {"Aircraft", DX_ENTRY_AIRCRAFT}};
     for (size_t i = 0; i < COUNT(KINDS); i++) {
-        if (text_is(type, KINDS[i].word)) {
+        if (dx_text_is(type, KINDS[i].word)) {
             *kind = KINDS[i].kind;
             return 1;
         }
@@ -366,7 +297,7 @@ static int next_item(text list, size_t *pos, text *item)
                                                           list.s[end + 1] != ',')))
             end++;
         *pos = end + 1;
-        *item = trim(list.s + start, end - start);
+        *item = dx_text_trim(list.s + start, end - start);
         if (item->len)
             return 1;
     }
@@ -377,10 +308,10 @@ static int next_item(text list, size_t *pos, text *item)
 static dx_status resolve_country(const csl_file *f, text t, char alpha2[3])
 {
     alpha2[0] = '\0';
-    if (!f->im->countries || !t.len)
+    if (!f->t.im->countries || !t.len)
         return DX_OK;
     dx_country_match m;
-    dx_status st = dx_country_lookup(f->im->countries, t.s, t.len, &m);
+    dx_status st = dx_country_lookup(f->t.im->countries, t.s, t.len, &m);
     if (st == DX_OK && m.result == DX_COUNTRY_FOUND)
         memcpy(alpha2, m.alpha2, 3);
     return st;
@@ -390,7 +321,7 @@ static text last_comma_part(text t)
 {
     for (size_t i = t.len; i > 0; i--) {
         if (t.s[i - 1] == ',')
-            return trim(t.s + i, t.len - i);
+            return dx_text_trim(t.s + i, t.len - i);
     }
     return t;
 }
@@ -405,7 +336,7 @@ static dx_status add_fact(csl_file *f, const fact_column *fc, text value)
         st = resolve_country(f, last_comma_part(value), country);
     if (st != DX_OK)
         return st;
-    return dx_entry_add_fact_in(f->im->builder, fc->type, value.s, value.len, country);
+    return dx_entry_add_fact_in(f->t.im->builder, fc->type, value.s, value.len, country);
 }
 
 static dx_status add_fact_column(csl_file *f, const dx_csv_row *row, const fact_column *fc)
@@ -426,7 +357,7 @@ static dx_status add_fact_column(csl_file *f, const dx_csv_row *row, const fact_
 static const char *id_fact_type(text label)
 {
     for (size_t i = 0; i < COUNT(ID_TYPES); i++) {
-        if (text_is(label, ID_TYPES[i].label))
+        if (dx_text_is(label, ID_TYPES[i].label))
             return ID_TYPES[i].fact;
     }
     return NULL;
@@ -436,11 +367,11 @@ static const char *id_fact_type(text label)
 static const char *id_country(const csl_file *f, text part, char alpha2[3])
 {
     if (part.len != 2 || part.s[0] < 'A' || part.s[0] > 'Z' || part.s[1] < 'A' ||
-        part.s[1] > 'Z' || !f->im->countries)
+        part.s[1] > 'Z' || !f->t.im->countries)
         return NULL;
     memcpy(alpha2, part.s, 2);
     alpha2[2] = '\0';
-    return dx_country_is_code(f->im->countries, alpha2) ? alpha2 : NULL;
+    return dx_country_is_code(f->t.im->countries, alpha2) ? alpha2 : NULL;
 }
 
 static int is_iso_date(text t)
@@ -477,9 +408,9 @@ static dx_status add_id_item(csl_file *f, text item, const text *parts, size_t n
             first++;
     }
     if (!type)
-        return dx_entry_add_fact_in(f->im->builder, "id", item.s, item.len, NULL);
+        return dx_entry_add_fact_in(f->t.im->builder, "id", item.s, item.len, NULL);
     const char *start = parts[first].s, *end = parts[last - 1].s + parts[last - 1].len;
-    return dx_entry_add_fact_in(f->im->builder, type, start, (size_t)(end - start), country);
+    return dx_entry_add_fact_in(f->t.im->builder, type, start, (size_t)(end - start), country);
 }
 
 static dx_status add_ids(csl_file *f, const dx_csv_row *row)
@@ -492,14 +423,14 @@ static dx_status add_ids(csl_file *f, const dx_csv_row *row)
         size_t n = 0, start = 0;
         for (size_t i = 0; i <= item.len && n < CSL_MAX_ID_PARTS; i++) {
             if (i == item.len || item.s[i] == ',') {
-                parts[n++] = trim(item.s + start, i - start);
+                parts[n++] = dx_text_trim(item.s + start, i - start);
                 start = i + 1;
             }
         }
         int whole = n == CSL_MAX_ID_PARTS || n < 2;
         for (size_t k = 0; k < n && !whole; k++)
             whole = parts[k].len == 0;
-        st = whole ? dx_entry_add_fact_in(f->im->builder, "id", item.s, item.len, NULL)
+        st = whole ? dx_entry_add_fact_in(f->t.im->builder, "id", item.s, item.len, NULL)
                    : add_id_item(f, item, parts, n);
     }
     return st;
@@ -512,9 +443,9 @@ static dx_status append_collapsed(dx_strbuf *b, text t)
 {
     dx_status st = DX_OK;
     for (size_t i = 0; i < t.len && st == DX_OK; i++) {
-        if (!is_space(t.s[i]))
+        if (!dx_text_is_space(t.s[i]))
             st = dx_strbuf_putc(b, t.s[i]);
-        else if (!is_space(t.s[i + 1]))
+        else if (!dx_text_is_space(t.s[i + 1]))
             st = dx_strbuf_putc(b, ' ');
     }
     return st;
@@ -557,23 +488,23 @@ static dx_status set_entry_id(csl_file *f, const dx_csv_row *row, const sub_list
                         "this row has the same sub-list and id as the row at line %lu; it is "
                         "kept as '%s'", first_line, f->key.data);
     if (st == DX_OK)
-        st = dx_entry_set_id(f->im->builder, f->key.data, f->key.len);
+        st = dx_entry_set_id(f->t.im->builder, f->key.data, f->key.len);
     return st;
 }
 
 static dx_status add_names(csl_file *f, const dx_csv_row *row)
 {
     text name = field(f, row, COL_NAME), aliases = field(f, row, COL_ALT_NAMES), item;
-    dx_status st = dx_entry_add_name(f->im->builder, DX_NAME_PRIMARY, name.s, name.len);
+    dx_status st = dx_entry_add_name(f->t.im->builder, DX_NAME_PRIMARY, name.s, name.len);
     size_t pos = 0;
     while (st == DX_OK && next_item(aliases, &pos, &item))
-        st = dx_entry_add_name(f->im->builder, DX_NAME_ALIAS_STRONG, item.s, item.len);
+        st = dx_entry_add_name(f->t.im->builder, DX_NAME_ALIAS_STRONG, item.s, item.len);
     return st;
 }
 
 static dx_status add_texts_and_raw(csl_file *f, const dx_csv_row *row)
 {
-    dx_entry_builder *b = f->im->builder;
+    dx_entry_builder *b = f->t.im->builder;
     text start = field(f, row, COL_START_DATE), url = field(f, row, COL_SOURCE_LIST_URL),
          remarks = field(f, row, COL_REMARKS);
     dx_status st = dx_entry_set_start_date(b, start.s, start.len);
@@ -582,14 +513,14 @@ static dx_status add_texts_and_raw(csl_file *f, const dx_csv_row *row)
     if (st == DX_OK)
         st = dx_entry_set_remarks(b, remarks.s, remarks.len);
     for (size_t i = 0; i < row->n_fields && st == DX_OK; i++)
-        st = dx_entry_add_raw(b, f->header[i], row->fields[i], row->lens[i]);
+        st = dx_entry_add_raw(b, f->t.header[i], row->fields[i], row->lens[i]);
     return st;
 }
 
 static dx_status build_entry(csl_file *f, const dx_csv_row *row, const sub_list *sub,
                              dx_entry_kind kind)
 {
-    dx_entry_builder *b = f->im->builder;
+    dx_entry_builder *b = f->t.im->builder;
     dx_entry_begin(b, LIST_ID, kind);
     dx_status st = set_entry_id(f, row, sub);
     if (st == DX_OK)
@@ -609,7 +540,7 @@ static dx_status build_entry(csl_file *f, const dx_csv_row *row, const sub_list 
         return st;
     /* the id and a non-blank name are set, so only memory can be missing */
     const dx_entry *entry = dx_entry_finish(b);
-    return entry ? f->im->emit(f->im->emit_ctx, entry) : DX_ERR_NOMEM;
+    return entry ? f->t.im->emit(f->t.im->emit_ctx, entry) : DX_ERR_NOMEM;
 }
 
 /* ---- rows ---- */
@@ -639,19 +570,19 @@ static dx_status check_and_build(csl_file *f, const dx_csv_row *row)
 static dx_status on_row(void *ctx, const dx_csv_row *row)
 {
     csl_file *f = ctx;
-    if (!f->have_header) {
-        f->have_header = 1;
+    if (!f->t.have_header) {
+        f->t.have_header = 1;
         return read_header(f, row);
     }
-    f->rows++;
-    if (f->header_bad || row->damaged)
+    f->t.rows++;
+    if (f->t.header_bad || row->damaged)
         return DX_OK; /* already reported */
-    if (row->n_fields != f->n_header)
+    if (row->n_fields != f->t.n_header)
         return file_error(f, DX_SEV_ERROR, row->line, 0, "csl.field-count",
                           "every row has as many fields as the header; a quote left open "
                           "or a cut file gives fewer",
                           "the row has %zu fields; the header has %zu", row->n_fields,
-                          f->n_header);
+                          f->t.n_header);
     if (is_header_again(f, row))
         return file_error(f, DX_SEV_ERROR, row->line, 0, "csl.repeated-header",
                           "remove the repeated header; a CSL file has one header line",
@@ -661,39 +592,14 @@ static dx_status on_row(void *ctx, const dx_csv_row *row)
 
 /* ---- files ---- */
 
-static dx_status decode_error(csl_file *f, dx_status st)
-{
-    if (st == DX_ERR_ENCODING)
-        return file_error(f, DX_SEV_ERROR, 0, 0, "csl.undecodable",
-                          "the CSL is published as UTF-8", "more than %d byte sequences cannot "
-                          "be decoded: the file is not text", DX_DECODE_MAX_ERRORS);
-    if (st == DX_ERR_LIMIT)
-        return file_error(f, DX_SEV_ERROR, 0, 0, "csl.too-large", NULL,
-                          "the decoded file is larger than %zu bytes", CSL_MAX_TEXT);
-    return st;
-}
-
 static dx_status read_file(dx_import *im, const dx_import_file *file, dx_id_repeats *ids)
 {
     csl_file f;
     memset(&f, 0, sizeof f);
-    f.im = im;
-    f.path = file->path ? file->path : file->name ? file->name : "";
+    dx_text_file_init(&f.t, im, file, &CODES, COLUMN_NAMES, N_COLUMNS, f.field_of);
     f.ids = ids;
-    dx_decoded d = {0};
-    dx_status st = dx_decode(file->bytes, file->len, DX_ENC_AUTO, CSL_MAX_TEXT, &d);
-    if (st != DX_OK)
-        return decode_error(&f, st);
-    dx_csv_source src = {f.path, &d, 0};
-    st = dx_csv_read(&src, im->diags, on_row, &f, NULL);
-    if (st == DX_OK && !f.have_header)
-        st = file_error(&f, DX_SEV_ERROR, 0, 0, "csl.empty", NULL,
-                        "the file is empty: no header and no rows");
-    else if (st == DX_OK && !f.rows)
-        st = file_error(&f, DX_SEV_WARNING, 0, 0, "csl.no-entries", NULL,
-                        "the file has a header but no rows");
-    dx_decoded_free(&d);
-    dx_arena_free(&f.names);
+    dx_status st = dx_text_read_file(&f.t, file, CSL_MAX_TEXT, on_row, &f);
+    dx_text_file_free(&f.t);
     dx_strbuf_free(&f.key);
     return st;
 }
@@ -705,15 +611,5 @@ static dx_status read_file(dx_import *im, const dx_import_file *file, dx_id_repe
  */
 dx_status dx_import_csl(dx_import *im, const dx_import_file *files, size_t n_files)
 {
-    if (!im || !im->diags || !im->builder || !im->emit || (n_files && !files))
-        return DX_ERR_INVALID;
-    size_t errors_before = dx_diags_count_severity(im->diags, DX_SEV_ERROR);
-    dx_id_repeats ids = DX_ID_REPEATS_INIT;
-    dx_status st = DX_OK;
-    for (size_t i = 0; i < n_files && st == DX_OK; i++)
-        st = read_file(im, &files[i], &ids);
-    dx_id_repeats_free(&ids);
-    if (st == DX_OK && dx_diags_count_severity(im->diags, DX_SEV_ERROR) > errors_before)
-        st = DX_ERR_INPUT;
-    return st;
+    return dx_text_import_files(im, files, n_files, read_file);
 }

@@ -36,11 +36,9 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
-#include "arena.h"
-#include "csvread.h"
 #include "id_repeats.h"
+#include "import_text.h"
 #include "sha256.h"
 #include "strbuf.h"
 
@@ -75,64 +73,24 @@ static const enum dpl_column ADDRESS_COLUMNS[] = {COL_STREET, COL_CITY, COL_STAT
 
 #define COUNT(a) (sizeof(a) / sizeof(a)[0])
 
+static const dx_text_codes CODES = {
+    "dpl.duplicate-column", "dpl.bad-header", "dpl.undecodable", NULL, "dpl.too-large",
+    "dpl.empty", "dpl.no-entries"};
+
 typedef struct dpl_file {
-    dx_import *im;
-    const char *path;
+    dx_text_file t;             /* the path, the header and where each column is */
     dx_id_repeats *reg;         /* ids given so far, digests of whole rows (contents) */
-    int have_header;
-    int header_bad;
-    size_t n_header;
-    const char **header;        /* column names, for raw (in `names`) */
-    dx_arena names;
     size_t field_of[N_COLUMNS]; /* 1-based field of each column, 0 when absent */
-    size_t rows;
     dx_strbuf scratch;          /* the id, then the address */
 } dpl_file;
 
-typedef struct text {
-    const char *s;
-    size_t len;
-} text;
+typedef dx_text text;
 
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
-
-static text trim(const char *s, size_t len)
-{
-    while (len && is_space(*s))
-        s++, len--;
-    while (len && is_space(s[len - 1]))
-        len--;
-    return (text){s, len};
-}
-
-static int text_is(text t, const char *word)
-{
-    return t.len == strlen(word) && strncasecmp(t.s, word, t.len) == 0;
-}
+#define file_error(f, ...) dx_text_file_error(&(f)->t, __VA_ARGS__)
 
 static text field(const dpl_file *f, const dx_csv_row *row, enum dpl_column col)
 {
-    size_t i = f->field_of[col];
-    if (!i || i > row->n_fields)
-        return (text){"", 0};
-    return trim(row->fields[i - 1], row->lens[i - 1]);
-}
-
-static dx_status file_error(dpl_file *f, dx_severity sev, unsigned long line, unsigned long col,
-                            const char *code, const char *hint, const char *fmt, ...)
-    __attribute__((format(printf, 7, 8)));
-
-static dx_status file_error(dpl_file *f, dx_severity sev, unsigned long line, unsigned long col,
-                            const char *code, const char *hint, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    dx_status st = dx_diags_addv(f->im->diags, sev, f->path, line, col, code, hint, fmt, ap);
-    va_end(ap);
-    return st;
+    return dx_text_field(&f->t, row, col);
 }
 
 /* ---- the header ---- */
@@ -148,53 +106,26 @@ static dx_status check_columns(dpl_file *f, const dx_csv_row *row)
         st = dx_strbuf_printf(&missing, "%s'%s'", n++ ? ", " : "", COLUMN_NAMES[c]);
     }
     if (st == DX_OK && n) {
-        f->header_bad = 1;
+        f->t.header_bad = 1;
         st = file_error(f, DX_SEV_ERROR, row->line, 0, "dpl.missing-column",
                         "the header of dpl.txt is Name, Street_Address, City, State, Country, "
                         "Postal_Code, Effective_Date, Expiration_Date, Standard_Order, "
                         "Last_Update, Action, FR_Citation; no row of this file is read",
                         "the header has no column%s %s", n > 1 ? "s" : "", missing.data);
     }
-    if (st == DX_OK && f->n_header > N_COLUMNS && !f->header_bad)
+    if (st == DX_OK && f->t.n_header > N_COLUMNS && !f->t.header_bad)
         st = file_error(f, DX_SEV_WARNING, row->line, 0, "dpl.unknown-columns",
                         "they are kept in each entry's raw fields",
-                        "%zu columns not known to this importer", f->n_header - N_COLUMNS);
+                        "%zu columns not known to this importer", f->t.n_header - N_COLUMNS);
     dx_strbuf_free(&missing);
     return st;
 }
 
 static dx_status read_header(dpl_file *f, const dx_csv_row *row)
 {
-    f->n_header = row->n_fields;
-    f->header = dx_arena_alloc(&f->names, (row->n_fields + 1) * sizeof *f->header);
-    if (!f->header)
-        return DX_ERR_NOMEM;
-    dx_status st = DX_OK;
-    for (size_t i = 0; i < row->n_fields && st == DX_OK; i++) {
-        text name = trim(row->fields[i], row->lens[i]);
-        f->header[i] = dx_arena_strndup(&f->names, name.s, name.len);
-        if (!f->header[i])
-            return DX_ERR_NOMEM;
-        for (size_t c = 0; c < N_COLUMNS; c++) {
-            if (!text_is(name, COLUMN_NAMES[c]))
-                continue;
-            if (f->field_of[c]) {
-                f->header_bad = 1;
-                st = file_error(f, DX_SEV_ERROR, row->line, i + 1, "dpl.duplicate-column",
-                                "a column may appear once in the header",
-                                "column '%s' appears twice (fields %zu and %zu)",
-                                COLUMN_NAMES[c], f->field_of[c], i + 1);
-            } else {
-                f->field_of[c] = i + 1;
-            }
-        }
-    }
-    if (st == DX_OK && row->damaged) {
-        f->header_bad = 1;
-        st = file_error(f, DX_SEV_ERROR, row->line, 0, "dpl.bad-header",
-                        "fix the header row; no row of this file is read",
-                        "the header row has problems (above), so its columns cannot be known");
-    }
+    dx_status st = dx_text_map_header(&f->t, row);
+    if (st == DX_OK)
+        st = dx_text_check_header_damage(&f->t, row);
     return st == DX_OK ? check_columns(f, row) : st;
 }
 
@@ -312,21 +243,21 @@ static dx_status add_address(dpl_file *f, const dx_csv_row *row)
         return st;
     text country = field(f, row, COL_COUNTRY);
     char alpha2[3] = "";
-    if (country.len && f->im->countries) {
+    if (country.len && f->t.im->countries) {
         dx_country_match m;
-        st = dx_country_lookup(f->im->countries, country.s, country.len, &m);
+        st = dx_country_lookup(f->t.im->countries, country.s, country.len, &m);
         if (st == DX_OK && m.result == DX_COUNTRY_FOUND)
             memcpy(alpha2, m.alpha2, 3);
     }
     if (st == DX_OK)
-        st = dx_entry_add_fact_in(f->im->builder, "address", f->scratch.data, f->scratch.len,
+        st = dx_entry_add_fact_in(f->t.im->builder, "address", f->scratch.data, f->scratch.len,
                                   alpha2);
     return st;
 }
 
 static dx_status add_facts_and_raw(dpl_file *f, const dx_csv_row *row)
 {
-    dx_entry_builder *b = f->im->builder;
+    dx_entry_builder *b = f->t.im->builder;
     dx_status st = add_address(f, row);
     for (size_t k = 0; k < COUNT(FACT_COLUMNS) && st == DX_OK; k++) {
         text value = field(f, row, FACT_COLUMNS[k].column);
@@ -336,13 +267,13 @@ static dx_status add_facts_and_raw(dpl_file *f, const dx_csv_row *row)
     if (st == DX_OK && iso_date(field(f, row, COL_EFFECTIVE_DATE), date))
         st = dx_entry_set_start_date(b, date, 10);
     for (size_t i = 0; i < row->n_fields && st == DX_OK; i++)
-        st = dx_entry_add_raw(b, f->header[i], row->fields[i], row->lens[i]);
+        st = dx_entry_add_raw(b, f->t.header[i], row->fields[i], row->lens[i]);
     return st;
 }
 
 static dx_status build_entry(dpl_file *f, const dx_csv_row *row)
 {
-    dx_entry_builder *b = f->im->builder;
+    dx_entry_builder *b = f->t.im->builder;
     text name = field(f, row, COL_NAME);
     if (!name.len)
         return file_error(f, DX_SEV_ERROR, row->line, f->field_of[COL_NAME], "dpl.missing-name",
@@ -364,24 +295,24 @@ static dx_status build_entry(dpl_file *f, const dx_csv_row *row)
         return st;
     /* the id and a non-blank name are set, so only memory can be missing */
     const dx_entry *entry = dx_entry_finish(b);
-    return entry ? f->im->emit(f->im->emit_ctx, entry) : DX_ERR_NOMEM;
+    return entry ? f->t.im->emit(f->t.im->emit_ctx, entry) : DX_ERR_NOMEM;
 }
 
 static dx_status on_row(void *ctx, const dx_csv_row *row)
 {
     dpl_file *f = ctx;
-    if (!f->have_header) {
-        f->have_header = 1;
+    if (!f->t.have_header) {
+        f->t.have_header = 1;
         return read_header(f, row);
     }
-    f->rows++;
-    if (f->header_bad || row->damaged)
+    f->t.rows++;
+    if (f->t.header_bad || row->damaged)
         return DX_OK; /* already reported */
-    if (row->n_fields != f->n_header)
+    if (row->n_fields != f->t.n_header)
         return file_error(f, DX_SEV_ERROR, row->line, 0, "dpl.field-count",
                           "every row has as many tab-separated fields as the header",
                           "the row has %zu fields; the header has %zu", row->n_fields,
-                          f->n_header);
+                          f->t.n_header);
     return build_entry(f, row);
 }
 
@@ -391,30 +322,10 @@ static dx_status read_file(dx_import *im, const dx_import_file *file, dx_id_repe
 {
     dpl_file f;
     memset(&f, 0, sizeof f);
-    f.im = im;
-    f.path = file->path ? file->path : file->name ? file->name : "";
+    dx_text_file_init(&f.t, im, file, &CODES, COLUMN_NAMES, N_COLUMNS, f.field_of);
     f.reg = reg;
-    dx_decoded d = {0};
-    dx_status st = dx_decode(file->bytes, file->len, DX_ENC_AUTO, DPL_MAX_TEXT, &d);
-    if (st == DX_ERR_ENCODING)
-        return file_error(&f, DX_SEV_ERROR, 0, 0, "dpl.undecodable", NULL,
-                          "more than %d byte sequences cannot be decoded: the file is not text",
-                          DX_DECODE_MAX_ERRORS);
-    if (st == DX_ERR_LIMIT)
-        return file_error(&f, DX_SEV_ERROR, 0, 0, "dpl.too-large", NULL,
-                          "the decoded file is larger than %zu bytes", DPL_MAX_TEXT);
-    if (st != DX_OK)
-        return st;
-    dx_csv_source src = {f.path, &d, 0};
-    st = dx_csv_read(&src, im->diags, on_row, &f, NULL);
-    if (st == DX_OK && !f.have_header)
-        st = file_error(&f, DX_SEV_ERROR, 0, 0, "dpl.empty", NULL,
-                        "the file is empty: no header and no rows");
-    else if (st == DX_OK && !f.rows)
-        st = file_error(&f, DX_SEV_WARNING, 0, 0, "dpl.no-entries", NULL,
-                        "the file has a header but no rows");
-    dx_decoded_free(&d);
-    dx_arena_free(&f.names);
+    dx_status st = dx_text_read_file(&f.t, file, DPL_MAX_TEXT, on_row, &f);
+    dx_text_file_free(&f.t);
     dx_strbuf_free(&f.scratch);
     return st;
 }
@@ -426,15 +337,5 @@ static dx_status read_file(dx_import *im, const dx_import_file *file, dx_id_repe
  */
 dx_status dx_import_dpl(dx_import *im, const dx_import_file *files, size_t n_files)
 {
-    if (!im || !im->diags || !im->builder || !im->emit || (n_files && !files))
-        return DX_ERR_INVALID;
-    size_t errors_before = dx_diags_count_severity(im->diags, DX_SEV_ERROR);
-    dx_id_repeats reg = DX_ID_REPEATS_INIT;
-    dx_status st = DX_OK;
-    for (size_t i = 0; i < n_files && st == DX_OK; i++)
-        st = read_file(im, &files[i], &reg);
-    dx_id_repeats_free(&reg);
-    if (st == DX_OK && dx_diags_count_severity(im->diags, DX_SEV_ERROR) > errors_before)
-        st = DX_ERR_INPUT;
-    return st;
+    return dx_text_import_files(im, files, n_files, read_file);
 }

@@ -263,50 +263,6 @@ static int dotted_date(cell_text t, char out[11])
     return 1;
 }
 
-static int is_country_separator(unsigned cp)
-{
-    return cp == ',' || cp == ';' || cp == '\n' || cp == '(' || cp == ')' || cp == 0x3001 ||
-           cp == 0xFF0C || cp == 0xFF1B || cp == 0xFF08 || cp == 0xFF09;
-}
-
-/*
- * The country of a place: the whole text, else the last part between separators that
- * resolves; parts under 4 bytes are not tried (no "(IO)" taken for a code), at most 16 parts.
- */
-static dx_status resolve_place(const dx_countries *c, cell_text t, char alpha2[3])
-{
-    dx_country_match m;
-    alpha2[0] = '\0';
-    dx_status st = dx_country_lookup(c, t.s, t.len, &m);
-    if (st != DX_OK || m.result == DX_COUNTRY_FOUND) {
-        if (st == DX_OK)
-            memcpy(alpha2, m.alpha2, 3);
-        return st;
-    }
-    size_t end = t.len, tries = 0;
-    while (end > 0 && tries < 16) {
-        size_t start = 0, sep = 0;
-        int found = 0;
-        for (size_t i = 0; i < end;) {
-            size_t at = i;
-            if (is_country_separator(dx_xt_next_cp(t.s, end, &i)))
-                sep = at, start = i, found = 1;
-        }
-        cell_text part = trim(t.s + start, end - start);
-        if (part.len >= 4) {
-            tries++;
-            if ((st = dx_country_lookup(c, part.s, part.len, &m)) != DX_OK)
-                return st;
-            if (m.result == DX_COUNTRY_FOUND) {
-                memcpy(alpha2, m.alpha2, 3);
-                return DX_OK;
-            }
-        }
-        end = found ? sep : 0;
-    }
-    return DX_OK;
-}
-
 /* ---- diagnostics ------------------------------------------------------------------------ */
 
 static dx_status row_diag(mof *m, unsigned long number, unsigned long line, cell_text no,
@@ -616,7 +572,9 @@ static dx_status add_fact_cell(mof *m, int rule, const dx_xlsx_cell *c, cell_tex
     int dated = !strcmp(RULES[rule].fact, "dob") || !strcmp(RULES[rule].fact, "listed_on");
     if (dated && c->type == DX_XLSX_NUMBER && dx_xt_serial_date(t, date))
         t = (cell_text){date, 10};
-    dx_status st = RULES[rule].resolve ? resolve_place(m->im->countries, t, alpha2) : DX_OK;
+    dx_status st = RULES[rule].resolve
+                       ? dx_xt_resolve_place(m->im->countries, t, is_space_cp, alpha2)
+                       : DX_OK;
     return st == DX_OK ? dx_entry_add_fact_in(m->im->builder, RULES[rule].fact, t.s, t.len, alpha2)
                        : st;
 }

@@ -79,6 +79,49 @@ const char *dx_xt_one_line(dx_xt_text t, char *buf, size_t size)
     return buf;
 }
 
+/* ---- places ----------------------------------------------------------------------------- */
+
+static int is_country_separator(unsigned cp)
+{
+    return cp == ',' || cp == ';' || cp == '\n' || cp == '(' || cp == ')' || cp == 0x3001 ||
+           cp == 0xFF0C || cp == 0xFF1B || cp == 0xFF08 || cp == 0xFF09;
+}
+
+dx_status dx_xt_resolve_place(const dx_countries *c, dx_xt_text t, int (*is_space)(unsigned),
+                              char alpha2[3])
+{
+    dx_country_match m;
+    alpha2[0] = '\0';
+    dx_status st = dx_country_lookup(c, t.s, t.len, &m);
+    if (st != DX_OK || m.result == DX_COUNTRY_FOUND) {
+        if (st == DX_OK)
+            memcpy(alpha2, m.alpha2, 3);
+        return st;
+    }
+    size_t end = t.len, tries = 0;
+    while (end > 0 && tries < 16) {
+        size_t start = 0, sep = 0;
+        int found = 0;
+        for (size_t i = 0; i < end;) {
+            size_t at = i;
+            if (is_country_separator(dx_xt_next_cp(t.s, end, &i)))
+                sep = at, start = i, found = 1;
+        }
+        dx_xt_text part = dx_xt_trim(t.s + start, end - start, is_space);
+        if (part.len >= 4) {
+            tries++;
+            if ((st = dx_country_lookup(c, part.s, part.len, &m)) != DX_OK)
+                return st;
+            if (m.result == DX_COUNTRY_FOUND) {
+                memcpy(alpha2, m.alpha2, 3);
+                return DX_OK;
+            }
+        }
+        end = found ? sep : 0;
+    }
+    return DX_OK;
+}
+
 /* ---- cells and rows --------------------------------------------------------------------- */
 
 dx_xt_text dx_xt_cell(const dx_xlsx_row *row, unsigned column, size_t max)

@@ -16,7 +16,9 @@
  *   - diagnostics located at a row ("<member>[ (sheet <name>)]: row <n>[ (<label> <key>)]:
  *     <message>", line = the row's XML line) and file-level errors;
  *   - UTF-8 helpers (decoding, trimming with the importer's idea of white space, one-line
- *     excerpts for messages).
+ *     excerpts for messages);
+ *   - the country of a place cell (the whole text, else its last separated part that
+ *     resolves), each part trimmed with the importer's idea of white space.
  * What a column means, which rows are entries and every diagnostic code and text stay in the
  * importers: the functions here take the codes and texts as arguments. Nothing here prints or
  * exits; memory comes from alloc.h (through the importers' arenas and dx_strbuf).
@@ -53,6 +55,16 @@ dx_xt_text dx_xt_trim(const char *s, size_t len, int (*is_space)(unsigned));
 /* Text for a message into buf: line breaks and tabs made spaces, at most size - 1 bytes,
  * never cut inside a UTF-8 sequence. Returns buf. */
 const char *dx_xt_one_line(dx_xt_text t, char *buf, size_t size);
+
+/*
+ * The country of a place: the whole text, else the last part between separators (comma,
+ * semicolon, parenthesis, line break; ASCII, Japanese and full-width) that resolves, each
+ * part trimmed of the code points for which is_space is true; parts under 4 bytes are not
+ * tried, so that "(IO)" or "a)" is never taken for a code. At most 16 parts are tried.
+ * *alpha2 = "" when nothing resolves; the status of dx_country_lookup otherwise.
+ */
+dx_status dx_xt_resolve_place(const dx_countries *c, dx_xt_text t, int (*is_space)(unsigned),
+                              char alpha2[3]);
 
 /* ---- cells and rows --------------------------------------------------------------------- */
 

@@ -511,6 +511,36 @@ static void test_dfat_synthetic(void **state)
     free(bytes);
 }
 
+/* Names ending in a 4-byte character followed by spaces: U+1F620 (an emoji) and U+200A0 (CJK
+ * Extension B) both end in the byte 0xA0, which a decoder of 3 bytes at most reads as U+00A0
+ * (no-break space) and trims, cutting the character. */
+#define EMOJI_1F620 "\xF0\x9F\x98\xA0"
+#define EXT_B_200A0 "\xF0\xA0\x82\xA0"
+static const char *const DFAT_4BYTE[] = {
+    "Reference", "Name of Individual or Entity", "Type", "Name Type",
+    "9", "Smile " EMOJI_1F620 "  ", "Entity", "Primary Name",
+    "9a", EXT_B_200A0 " \xC2\xA0", "Entity", "Original Script",
+};
+
+static void test_dfat_four_byte_name(void **state)
+{
+    (void)state;
+    size_t len;
+    sheet_spec s = {"Sheet1", DFAT_4BYTE, 3, 4};
+    unsigned char *bytes = workbook(&s, 1, &len);
+    got g = {0};
+    run_import(dx_import_au_dfat, "au_dfat", bytes, len, &g);
+    assert_no_errors(&g);
+    assert_int_equal(g.status, DX_OK);
+    assert_int_equal(g.n, 1);
+    const got_entry *e = by_id(&g, "9");
+    assert_non_null(e);
+    assert_string_equal(e->name, "Smile " EMOJI_1F620);
+    assert_true(has_name(e, DX_NAME_ORIGINAL_SCRIPT, EXT_B_200A0));
+    got_free(&g);
+    free(bytes);
+}
+
 #define DFAT_BAD_COLS 4
 static const char *const DFAT_BAD[] = {
     "Reference", "Name of Individual or Entity", "Type", "Name Type",
@@ -702,6 +732,7 @@ int main(void)
         cmocka_unit_test(test_wrong_format),
         cmocka_unit_test(test_dfat_synthetic),
         cmocka_unit_test(test_dfat_errors),
+        cmocka_unit_test(test_dfat_four_byte_name),
         cmocka_unit_test(test_mof_synthetic),
         cmocka_unit_test(test_mof_errors),
         cmocka_unit_test(test_alloc_failures),
