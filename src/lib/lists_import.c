@@ -141,7 +141,9 @@ static const char *list_id_for(const format_def *f, const char *first_path)
     return ofac_family(first_path) == 2 ? "us_ofac_nonsdn" : "us_ofac_sdn";
 }
 
-static dx_status read_list_file(const char *path, dx_import_file *out, dx_diags *diags)
+/* Reads `path`; diagnostics and importers name it `shown` (a URL for downloads). */
+static dx_status read_list_file(const char *path, const char *shown, dx_import_file *out,
+                                dx_diags *diags)
 {
     FILE *f = fopen(path, "rb");
     struct stat sb;
@@ -164,11 +166,11 @@ static dx_status read_list_file(const char *path, dx_import_file *out, dx_diags 
         fclose(f);
     if (problem) {
         dx_free(bytes);
-        dx_status st = dx_diags_add(diags, DX_SEV_ERROR, path, 0, 0, "lists.unreadable", NULL,
+        dx_status st = dx_diags_add(diags, DX_SEV_ERROR, shown, 0, 0, "lists.unreadable", NULL,
                                     "cannot read the list file: %s", problem);
         return st != DX_OK ? st : DX_ERR_IO;
     }
-    *out = (dx_import_file){path, base_name(path), bytes, len};
+    *out = (dx_import_file){shown, base_name(path), bytes, len};
     return DX_OK;
 }
 
@@ -334,7 +336,8 @@ static size_t collect_group(const char *const *paths, size_t n, size_t i, unsign
     return count;
 }
 
-static dx_status import_one_group(dx_store *store, const char *const *paths, const size_t *members,
+static dx_status import_one_group(dx_store *store, const char *const *paths,
+                                  const char *const *shown, const size_t *members,
                                   size_t count, const char *format,
                                   const dx_countries *countries, dx_diags *diags,
                                   dx_import_result *r)
@@ -343,15 +346,16 @@ static dx_status import_one_group(dx_store *store, const char *const *paths, con
     size_t loaded = 0;
     dx_status st = DX_OK;
     for (size_t k = 0; k < count && st == DX_OK; k++) {
-        st = read_list_file(paths[members[k]], &files[k], diags);
+        size_t m = members[k];
+        st = read_list_file(paths[m], shown ? shown[m] : paths[m], &files[k], diags);
         if (st == DX_OK)
             loaded++;
     }
     const format_def *f = NULL;
     if (st == DX_OK) {
         f = format ? format_by_name(format)
-            : ofac_family(files[0].path) ? format_by_name("ofac")
-                                         : recognise(files[0].path, files[0].bytes, files[0].len);
+            : ofac_family(files[0].name) ? format_by_name("ofac")
+                                         : recognise(files[0].name, files[0].bytes, files[0].len);
         if (!f) {
             st = dx_diags_add(diags, DX_SEV_ERROR, files[0].path, 0, 0, "lists.unknown-format",
                               "name the format with --format (dexcheck lists --help lists them)",
@@ -371,6 +375,13 @@ dx_status dx_store_import(dx_store *store, const char *const *paths, size_t n_pa
                           const char *format, dx_diags *diags, dx_import_result **results,
                           size_t *n_results)
 {
+    return dx_store_import_as(store, paths, NULL, n_paths, format, diags, results, n_results);
+}
+
+dx_status dx_store_import_as(dx_store *store, const char *const *paths,
+                             const char *const *shown, size_t n_paths, const char *format,
+                             dx_diags *diags, dx_import_result **results, size_t *n_results)
+{
     if (!store || !paths || !diags || !results || !n_results)
         return DX_ERR_INVALID;
     *results = NULL;
@@ -388,8 +399,8 @@ dx_status dx_store_import(dx_store *store, const char *const *paths, size_t n_pa
             continue;
         size_t members[4];
         size_t count = collect_group(paths, n_paths, i, taken, members);
-        dx_status g = import_one_group(store, paths, members, count, format, countries, diags,
-                                       &out[n_out++]);
+        dx_status g = import_one_group(store, paths, shown, members, count, format, countries,
+                                       diags, &out[n_out++]);
         if (g == DX_ERR_NOMEM)
             st = g;
         else if (g != DX_OK)

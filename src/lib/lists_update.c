@@ -20,6 +20,7 @@
 #include "alloc.h"
 #include "csvread.h"
 #include "dexcheck/store.h"
+#include "store_int.h"
 #include "fetch.h"
 #include "strbuf.h"
 
@@ -136,10 +137,11 @@ static dx_status write_file(const char *path, const unsigned char *bytes, size_t
     return st != DX_OK ? st : DX_ERR_IO;
 }
 
-/* Download the files of rows [first, last) (one list) into `dir`; paths[] gets their paths. */
+/* Download the files of rows [first, last) (one list) into `dir`; paths[] gets their paths
+ * and urls[] the addresses they came from. */
 static dx_status download_list(const catalogue *c, size_t first, size_t last,
                                const dx_update_options *opt, const char *dir, dx_diags *diags,
-                               char **paths)
+                               char **paths, char **urls)
 {
     dx_status st = DX_OK;
     dx_strbuf url = DX_STRBUF_INIT;
@@ -163,6 +165,9 @@ static dx_status download_list(const catalogue *c, size_t first, size_t last,
         if (st == DX_OK)
             st = write_file(path.data, bytes, len, diags);
         paths[i - first] = st == DX_OK ? dx_strbuf_detach(&path) : NULL;
+        urls[i - first] = st == DX_OK ? dx_strdup(url.data) : NULL;
+        if (st == DX_OK && (!paths[i - first] || !urls[i - first]))
+            st = DX_ERR_NOMEM;
         dx_strbuf_free(&path);
         dx_free(bytes);
     }
@@ -196,15 +201,17 @@ static dx_status update_list(dx_store *store, const catalogue *c, size_t first, 
                                     tmp && *tmp ? tmp : "/tmp");
     char *made = st == DX_OK ? mkdtemp(template.data) : NULL;
     char **paths = dx_calloc(last - first + 1, sizeof *paths);
-    if (st == DX_OK && (!made || !paths))
+    char **urls = dx_calloc(last - first + 1, sizeof *urls);
+    if (st == DX_OK && (!made || !paths || !urls))
         st = made ? DX_ERR_NOMEM : DX_ERR_IO;
     if (st == DX_OK)
-        st = download_list(c, first, last, opt, made, diags, paths);
+        st = download_list(c, first, last, opt, made, diags, paths, urls);
     dx_import_result *results = NULL;
     size_t n = 0;
     if (st == DX_OK) {
-        st = dx_store_import(store, (const char *const *)paths, last - first,
-                             c->rows[first].field[COL_FORMAT], diags, &results, &n);
+        st = dx_store_import_as(store, (const char *const *)paths, (const char *const *)urls,
+                                last - first, c->rows[first].field[COL_FORMAT], diags, &results,
+                                &n);
         dx_status kept = append_results(all, n_all, results, n);
         st = kept != DX_OK ? kept : st;
     }
@@ -212,8 +219,10 @@ static dx_status update_list(dx_store *store, const catalogue *c, size_t first, 
         if (paths[i])
             unlink(paths[i]);
         dx_free(paths[i]);
+        dx_free(urls ? urls[i] : NULL);
     }
     dx_free(paths);
+    dx_free(urls);
     if (made)
         rmdir(made);
     dx_strbuf_free(&template);

@@ -23,6 +23,12 @@ dx_status dx_store_commit_version(dx_store *s, long long version_id, const char 
                                   size_t entries, size_t names, const char *meta);
 void dx_store_rollback_version(dx_store *s);
 
+/* dx_store_import, with diagnostics naming file i `shown[i]` (e.g. the URL it was downloaded
+ * from) instead of its path; shown NULL = the paths. */
+dx_status dx_store_import_as(dx_store *store, const char *const *paths,
+                             const char *const *shown, size_t n_paths, const char *format,
+                             dx_diags *diags, dx_import_result **results, size_t *n_results);
+
 /* The counts of an already stored version. */
 dx_status dx_store_version_counts(dx_store *s, long long version_id, size_t *entries,
                                   size_t *names, char publication_date[11]);

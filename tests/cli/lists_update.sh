@@ -20,6 +20,7 @@ dx() { "$DEXCHECK" lists "$@" --db "$DB" --catalogue lists/catalogue.tsv; }
 dx update --base-url "$base" --only us_bis_dpl > "$tmp/out1" 2> "$tmp/err1"
 check "update of one list from the mirror: exit 0" test $? -eq 0
 check "... imported 581 DPL entries" grep -q "us_bis_dpl .*581 entries.*(new)" "$tmp/out1"
+check "... its diagnostics name the URL the file came from" grep -q "^$base/us_bis_dpl/2022-09_bench/dpl.txt:403: warning" "$tmp/err1"
 dx update --base-url "$base" --only un_sc > "$tmp/out2" 2>&1
 check "the UN list: 1003 entries, publication date from the file" grep -q "un_sc .*1003 entries, .*published 2026-02-27" "$tmp/out2"
 dx update --base-url "$base" --only us_ofac_nonsdn > "$tmp/out3" 2>&1
