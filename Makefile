@@ -4,6 +4,8 @@
 #   make demo       install missing packages, build, run the main job on examples/
 #   make test       install missing packages, build, run the whole suite twice: as built and
 #                   under AddressSanitizer + UndefinedBehaviorSanitizer; ends "N passed, N failed"
+#   make eval       name-matching accuracy on ../shared/data/matching (precision, recall, F1;
+#                   OFAC parity)
 #   make bench      benchmarks (figures as ratios against a baseline measured in the same run)
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS each (clang)
 #   make install    PREFIX=/usr/local DESTDIR=  binary, man page, rules
@@ -48,7 +50,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 REPLAY_BIN := $(FUZZ_NAMES:%=$(B)/tests/replay_%)
 
-.PHONY: all lib test test-run check-variant demo demo-run bench bench-run fuzz fuzz-run \
+.PHONY: all lib test test-run check-variant demo demo-run eval bench bench-run fuzz fuzz-run \
         install clean deps docs
 
 all: $(B)/dexcheck
@@ -98,6 +100,10 @@ check-variant: $(B)/dexcheck $(UNIT_BIN) $(REPLAY_BIN) $(B)/tools/gen_docs
 demo: deps
 	@$(MAKE) --no-print-directory VARIANT=release all
 	@scripts/demo.sh build/release/dexcheck
+
+eval: deps
+	@$(MAKE) --no-print-directory VARIANT=release all
+	@scripts/eval.sh build/release/dexcheck
 
 bench: deps
 	@$(MAKE) --no-print-directory VARIANT=release all

@@ -16,5 +16,6 @@
 #include "dexcheck/records.h"
 #include "dexcheck/lists.h"
 #include "dexcheck/store.h"
+#include "dexcheck/match.h"
 
 #endif

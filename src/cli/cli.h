@@ -31,6 +31,7 @@ typedef int (*dx_cli_command_fn)(int argc, char **argv);
 
 int dx_cli_records(int argc, char **argv); /* cmd_records.c */
 int dx_cli_lists(int argc, char **argv);   /* cmd_lists.c */
+int dx_cli_match(int argc, char **argv);   /* cmd_match.c */
 
 /*
  * Print diagnostics as `path:line:col: severity: message`, then the source line and a caret

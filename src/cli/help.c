@@ -67,17 +67,21 @@ static const help_page pages[] = {
     {"match", "score a pair of names and explain the score",
      "usage: dexcheck match [OPTIONS] NAME1 NAME2\n"
      "       dexcheck match [OPTIONS] --pairs FILE.csv\n",
-     "Scores how well two names match (0-1) and explains the score; with --pairs,\n"
-     "one line per pair of the file, in order.\n",
-     "  --schema KIND       person or organization (default: person)\n"
+     "Scores how well two names match (0-1) and explains the score: which word\n"
+     "matched which, each similarity and each adjustment. With --pairs, one JSON line\n"
+     "per pair of the file, in order. The default algorithm aligns normalised words\n"
+     "one to one (legal forms, generic words and particles weigh as evidence, not\n"
+     "as names); ofac reproduces OFAC's Sanctions List Search score.\n",
+     "  --schema KIND       person, organization or vessel (default: any)\n"
      "  --algorithm ALG     default, or ofac (the OFAC Sanctions List Search score)\n"
-     "  --threshold X       score (0-1) from which the names match\n"
+     "  --threshold X       score (0-1) from which the names match (default: 0.77;\n"
+     "                      0.85 with --algorithm ofac)\n"
      "  --pairs FILE.csv    score every row (columns name1, name2, optional schema)\n"
      "  --json              print one object per pair: name1, name2, score, match,\n"
      "                      explanation\n",
      "  0   the match ran, whether or not the names matched\n" EXIT_USAGE
      "  3   the pairs file could not be read\n" EXIT_TAIL,
-     "name matching arrives with the name screening engine"},
+     NULL},
     {"lists", "import, show, compare and download restricted-party lists",
      "usage: dexcheck lists import [--format FMT] [--db FILE] FILE...\n"
      "       dexcheck lists status [--db FILE]\n"

@@ -18,6 +18,7 @@ static const struct {
 } commands[] = {
     {"records", dx_cli_records},
     {"lists", dx_cli_lists},
+    {"match", dx_cli_match},
 };
 
 static dx_cli_command_fn command_find(const char *name)
