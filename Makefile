@@ -73,7 +73,7 @@ $(B)/tests/%: tests/unit/%.c $(B)/libdexcheck.a $(wildcard tests/unit/*.h)
 	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(B)/libdexcheck.a $(PKG_LIBS) $(CMOCKA_LIBS) $(LDOPT)
 
 # A fuzz target linked with a plain main() that replays saved inputs: make test runs these.
-$(B)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(B)/libdexcheck.a
+$(B)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(B)/libdexcheck.a $(wildcard tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< tests/fuzz/replay_main.c $(B)/libdexcheck.a $(PKG_LIBS) $(LDOPT)
 
@@ -82,7 +82,7 @@ $(B)/tools/gen_docs: tests/tools/gen_docs.c $(B)/libdexcheck.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libdexcheck.a $(PKG_LIBS) $(LDOPT)
 
-$(B)/fuzz_%: tests/fuzz/fuzz_%.c $(B)/libdexcheck.a
+$(B)/fuzz_%: tests/fuzz/fuzz_%.c $(B)/libdexcheck.a $(wildcard tests/fuzz/*.h)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libdexcheck.a $(PKG_LIBS) $(LDOPT) -lstdc++
 
 deps:

@@ -83,11 +83,6 @@ void dx_entry_begin(dx_entry_builder *b, const char *list_id, dx_entry_kind kind
     b->raw_fields = 0;
 }
 
-void dx_entry_set_kind(dx_entry_builder *b, dx_entry_kind kind)
-{
-    b->entry.kind = kind;
-}
-
 static int is_ws(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';

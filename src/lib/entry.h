@@ -21,7 +21,6 @@ void dx_entry_builder_free(dx_entry_builder *b); /* accepts NULL */
 
 /* Start a new entry (forgets the previous one). `list_id` must outlive the import. */
 void dx_entry_begin(dx_entry_builder *b, const char *list_id, dx_entry_kind kind);
-void dx_entry_set_kind(dx_entry_builder *b, dx_entry_kind kind);
 dx_status dx_entry_set_id(dx_entry_builder *b, const char *id, size_t len);
 
 /* The first DX_NAME_PRIMARY name becomes dx_entry.name. */

@@ -350,7 +350,7 @@ static size_t decode_cps(const char *s, size_t len, unsigned *out, size_t max)
     return n;
 }
 
-/* Jaro-Winkler over code points (see name_score.h). */
+/* Jaro-Winkler over code points: prefix scale 0.1, at most 4 prefix characters. */
 static double jaro_winkler_cps(const unsigned *a, size_t alen, const unsigned *b, size_t blen)
 {
     enum { MAXL = 64 };
@@ -389,13 +389,6 @@ static double jaro_winkler_cps(const unsigned *a, size_t alen, const unsigned *b
     while (prefix < 4 && prefix < alen && prefix < blen && a[prefix] == b[prefix])
         prefix++;
     return jaro + (double)prefix * 0.1 * (1.0 - jaro);
-}
-
-double dx_name_jaro_winkler(const char *a, size_t alen, const char *b, size_t blen)
-{
-    unsigned ca[64], cb[64];
-    size_t na = decode_cps(a, alen, ca, 64), nb = decode_cps(b, blen, cb, 64);
-    return jaro_winkler_cps(ca, na, cb, nb);
 }
 
 /* Levenshtein distance of two code-point strings (each at most 64 long). */

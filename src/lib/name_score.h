@@ -28,9 +28,4 @@
 dx_status dx_name_score(const dx_name_form *query, const dx_name_form *listed,
                         dx_name_schema schema, double *score, dx_strbuf *explain);
 
-/* Jaro-Winkler similarity (0..1) of two UTF-8 strings, over code points: prefix scale 0.1,
- * prefix up to 4 code points.
- * Strings longer than 64 code points are compared on their first 64. */
-double dx_name_jaro_winkler(const char *a, size_t alen, const char *b, size_t blen);
-
 #endif

@@ -290,7 +290,8 @@ const dx_schema *dx_schema_get(dx_record_kind kind)
     return (unsigned)kind < DX_REC_KIND_COUNT ? &SCHEMAS[kind] : NULL;
 }
 
-void dx_schema_header_key(const char *text, size_t len, char *out, size_t cap)
+/* A header as matched: full-width folded, lower case, no spaces, '_' or '-'. */
+static void header_key(const char *text, size_t len, char *out, size_t cap)
 {
     char folded[DX_VALUE_MAX];
     size_t n, o = 0;
@@ -311,7 +312,7 @@ static int alias_matches(const char *key, const char *aliases)
     while (aliases && *aliases) {
         const char *bar = strchr(aliases, '|');
         size_t n = bar ? (size_t)(bar - aliases) : strlen(aliases);
-        dx_schema_header_key(aliases, n, alias_key, sizeof alias_key);
+        header_key(aliases, n, alias_key, sizeof alias_key);
         if (strcmp(key, alias_key) == 0)
             return 1;
         aliases = bar ? bar + 1 : NULL;
@@ -322,12 +323,12 @@ static int alias_matches(const char *key, const char *aliases)
 int dx_schema_find_column(const dx_schema *schema, const char *header, size_t len)
 {
     char key[DX_VALUE_MAX], name_key[DX_VALUE_MAX];
-    dx_schema_header_key(header, len, key, sizeof key);
+    header_key(header, len, key, sizeof key);
     if (!key[0])
         return -1;
     for (size_t i = 0; i < schema->n_columns; i++) {
         const dx_column *c = &schema->columns[i];
-        dx_schema_header_key(c->name, strlen(c->name), name_key, sizeof name_key);
+        header_key(c->name, strlen(c->name), name_key, sizeof name_key);
         if (strcmp(key, name_key) == 0)
             return (int)i;
     }

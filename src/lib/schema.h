@@ -70,9 +70,6 @@ typedef struct dx_schema {
 
 const dx_schema *dx_schema_get(dx_record_kind kind);
 
-/* Normalise a header for matching: full-width folded, lower case, no spaces, '_' or '-'. */
-void dx_schema_header_key(const char *text, size_t len, char *out, size_t cap);
-
 /* The column a header names, or -1. */
 int dx_schema_find_column(const dx_schema *schema, const char *header, size_t len);
 
