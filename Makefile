@@ -11,9 +11,11 @@
 #   make install    PREFIX=/usr/local DESTDIR=  binary, man page, rules
 #
 # VARIANT=release|san|fuzz selects the build folder and flags; the top-level targets recurse.
+# BUILD_ROOT (default build) is where the variant folders go, so two builds can run side by side.
 
 VARIANT ?= release
-B := build/$(VARIANT)
+BUILD_ROOT ?= build
+B := $(BUILD_ROOT)/$(VARIANT)
 PREFIX ?= /usr/local
 DESTDIR ?=
 FUZZ_SECONDS ?= 60
@@ -92,7 +94,7 @@ deps:
 test: deps
 	@$(MAKE) --no-print-directory VARIANT=release check-variant
 	@$(MAKE) --no-print-directory VARIANT=san check-variant
-	@tests/run.sh --summary build/release build/san
+	@tests/run.sh --summary $(BUILD_ROOT)/release $(BUILD_ROOT)/san
 
 check-variant: $(B)/dexcheck $(UNIT_BIN) $(REPLAY_BIN) $(B)/tools/gen_docs
 	@tests/run.sh $(B)
