@@ -84,6 +84,11 @@ $(B)/tools/gen_docs: tests/tools/gen_docs.c $(B)/libdexcheck.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libdexcheck.a $(PKG_LIBS) $(LDOPT)
 
+# Writes the report outputs from a fixture of hand-made results (tests/cli/report*.sh).
+$(B)/tools/report_fixture: tests/tools/report_fixture.c $(B)/libdexcheck.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libdexcheck.a $(PKG_LIBS) $(LDOPT)
+
 $(B)/fuzz_%: tests/fuzz/fuzz_%.c $(B)/libdexcheck.a $(wildcard tests/fuzz/*.h)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libdexcheck.a $(PKG_LIBS) $(LDOPT) -lstdc++
 
@@ -96,7 +101,7 @@ test: deps
 	@$(MAKE) --no-print-directory VARIANT=san check-variant
 	@tests/run.sh --summary $(BUILD_ROOT)/release $(BUILD_ROOT)/san
 
-check-variant: $(B)/dexcheck $(UNIT_BIN) $(REPLAY_BIN) $(B)/tools/gen_docs
+check-variant: $(B)/dexcheck $(UNIT_BIN) $(REPLAY_BIN) $(B)/tools/gen_docs $(B)/tools/report_fixture
 	@tests/run.sh $(B)
 
 demo: deps

@@ -17,5 +17,9 @@
 #include "dexcheck/lists.h"
 #include "dexcheck/store.h"
 #include "dexcheck/match.h"
+#include "dexcheck/index.h"
+#include "dexcheck/rules.h"
+#include "dexcheck/rules_records.h"
+#include "dexcheck/report.h"
 
 #endif

@@ -86,6 +86,14 @@ typedef dx_status (*dx_list_version_fn)(void *ctx, const dx_list_version *versio
 dx_status dx_store_list_versions(dx_store *store, const char *list_id, dx_list_version_fn fn,
                                  void *ctx);
 
+/*
+ * Every entry of one stored version (an id from dx_store_list_versions), in import order, with
+ * its names (the primary first) and facts, its remarks and raw JSON. Entries are borrowed for
+ * the call. DX_ERR_NOT_FOUND when there is no such version; DX_ERR_IO, DX_ERR_NOMEM; a status
+ * other than DX_OK returned by `fn` stops the walk and is returned.
+ */
+dx_status dx_store_entries(dx_store *store, long long version_id, dx_entry_fn fn, void *ctx);
+
 typedef enum dx_change { DX_CHANGE_ADDED = 1, DX_CHANGE_REMOVED, DX_CHANGE_CHANGED } dx_change;
 typedef dx_status (*dx_diff_fn)(void *ctx, dx_change change, const char *entry_id,
                                 const char *name);

@@ -32,6 +32,8 @@ typedef int (*dx_cli_command_fn)(int argc, char **argv);
 int dx_cli_records(int argc, char **argv); /* cmd_records.c */
 int dx_cli_lists(int argc, char **argv);   /* cmd_lists.c */
 int dx_cli_match(int argc, char **argv);   /* cmd_match.c */
+int dx_cli_search(int argc, char **argv);  /* cmd_search.c */
+int dx_cli_rules(int argc, char **argv);   /* cmd_rules.c */
 
 /*
  * Print diagnostics as `path:line:col: severity: message`, then the source line and a caret
@@ -39,6 +41,9 @@ int dx_cli_match(int argc, char **argv);   /* cmd_match.c */
  * Colour only when `stream` is a terminal and NO_COLOR is unset.
  */
 void dx_cli_print_diags(FILE *stream, const dx_diags *diags);
+
+/* A JSON string: quotes, backslashes and control characters escaped; NULL prints "". */
+void dx_cli_json_string(FILE *out, const char *s);
 
 /* Map a library status to an exit status (NOMEM/INTERNAL → 70, IO → 3 or 5 by context). */
 int dx_cli_exit_for_status(dx_status st, int io_exit);

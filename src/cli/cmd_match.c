@@ -80,31 +80,15 @@ static int parse_args(int argc, char **argv, match_args *a)
     return DX_EXIT_OK;
 }
 
-/* A JSON string: quotes, backslashes and control characters escaped. */
-static void json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(out, "\\u%04x", c);
-        else
-            fputc(c, out);
-    }
-    fputc('"', out);
-}
-
 static void print_json(const char *n1, const char *n2, double score, int match,
                        const char *explanation)
 {
     fputs("{\"name1\":", stdout);
-    json_string(stdout, n1);
+    dx_cli_json_string(stdout, n1);
     fputs(",\"name2\":", stdout);
-    json_string(stdout, n2);
+    dx_cli_json_string(stdout, n2);
     printf(",\"score\":%.4f,\"match\":%s,\"explanation\":", score, match ? "true" : "false");
-    json_string(stdout, explanation ? explanation : "");
+    dx_cli_json_string(stdout, explanation ? explanation : "");
     fputs("}\n", stdout);
 }
 

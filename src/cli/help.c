@@ -53,17 +53,29 @@ static const help_page pages[] = {
      "  4   rule error\n" EXIT_TAIL,
      "deemed-export screening arrives with the rules engine"},
     {"search", "search the imported lists for a name",
-     "usage: dexcheck search [OPTIONS] NAME\n",
-     "Prints the list entries that score at or above the threshold for NAME, best\n"
-     "first, with the explanation of each score.\n",
-     "  --country CC        a country linked with the name (nationality, address)\n"
-     "  --dob DATE          date (or year) of birth to compare with the entries'\n"
-     "  --threshold X       lowest score shown (0-1)\n"
-     "  --limit N           show at most N entries\n"
-     "  --exhaustive        score every list entry, not only the likely candidates\n"
+     "usage: dexcheck search [OPTIONS] NAME\n"
+     "       dexcheck search [OPTIONS] --batch FILE.csv\n",
+     "Prints the restricted-party list entries that score at or above the threshold\n"
+     "for NAME, best first, with the explanation of each score. An entry that the\n"
+     "CSL repeats from OFAC's list is one match naming both sources. --batch searches\n"
+     "every row of a CSV file (columns name or full_name; optional schema, country or\n"
+     "nationality, dob or date_of_birth, identifier) and prints one JSON line per row.\n",
+     "  --country CC        a country linked with the name (nationality, address);\n"
+     "                      repeat for several\n"
+     "  --dob DATE          date (YYYY-MM-DD) or year of birth to compare\n"
+     "  --id IDENTIFIER     a passport or other number; an equal one on a list wins\n"
+     "  --schema KIND       person, organization, vessel or any (default any)\n"
+     "  --list LIST         search only this list (repeat for several; ids as in\n"
+     "                      'dexcheck lists status')\n"
+     "  --threshold X       lowest score shown (0-1; default 0.77, OFAC mode 0.85)\n"
+     "  --algorithm A       default, or ofac (the score of OFAC's own search tool)\n"
+     "  --limit N           show at most N entries (default 10; 0 = all)\n"
+     "  --exhaustive        score every list name, not only the index's candidates\n"
+     "  --threads N         threads for --batch (default: one per processor)\n"
      "  --json              print {\"query\": ..., \"matches\": [...]}\n" OPT_DB,
-     "  0   the search ran, whether or not anything matched\n" EXIT_USAGE EXIT_TAIL,
-     "name search arrives with the name screening engine"},
+     "  0   the search ran, whether or not anything matched\n" EXIT_USAGE
+     "  3   the store holds no list, or the batch file cannot be read\n" EXIT_TAIL,
+     NULL},
     {"match", "score a pair of names and explain the score",
      "usage: dexcheck match [OPTIONS] NAME1 NAME2\n"
      "       dexcheck match [OPTIONS] --pairs FILE.csv\n",
@@ -113,14 +125,16 @@ static const help_page pages[] = {
      NULL},
     {"rules", "compile rule files and run their tests",
      "usage: dexcheck rules check [PATH...]\n"
-     "       dexcheck rules test [PATH...]\n",
-     "check: compiles the rule files (default: the shipped rules) and reports every\n"
-     "error as file:line:column. test: runs the rule test files.\n",
-     "  PATH                a rule file or folder (default: the shipped rules)\n",
+     "       dexcheck rules test PATH...\n",
+     "check: compiles rule files (a folder means its *.rules files; default: the\n"
+     "shipped rules) and reports every error as file:line:column with the source line\n"
+     "and a caret. test: runs rule test files (a folder means its *.test files): one\n"
+     "TAP line per expectation, then \"N passed, N failed\". See docs/rules.md.\n",
+     "  PATH                a rule file or folder (check), a test file or folder (test)\n",
      "  0   every rule compiles (check) / every test passes (test)\n" EXIT_USAGE
      "  4   a rule error, or a rule test failed\n"
      "  70  internal error\n",
-     "rule checking arrives with the rules engine"},
+     NULL},
     {"records", "validate input records without screening",
      "usage: dexcheck records check [--encoding ENC] [--quiet] [--max-issues N]\n"
      "                              FOLDER|FILE...\n",

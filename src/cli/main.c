@@ -19,6 +19,8 @@ static const struct {
     {"records", dx_cli_records},
     {"lists", dx_cli_lists},
     {"match", dx_cli_match},
+    {"search", dx_cli_search},
+    {"rules", dx_cli_rules},
 };
 
 static dx_cli_command_fn command_find(const char *name)

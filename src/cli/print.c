@@ -181,3 +181,18 @@ int dx_cli_exit_for_status(dx_status st, int io_exit)
     }
     return DX_EXIT_INTERNAL;
 }
+
+void dx_cli_json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}

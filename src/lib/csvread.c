@@ -28,6 +28,7 @@
 #include "csvread.h"
 
 #include <csv.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -482,5 +483,35 @@ dx_status dx_csv_read(const dx_csv_source *src, dx_diags *diags, dx_csv_row_fn f
         *blank_rows = r->blank_rows;
     dx_strbuf_free(&r->bytes);
     dx_free(r);
+    return st;
+}
+
+dx_status dx_csv_read_path(const char *path, const char *code, const char *what,
+                           dx_diags *diags, dx_csv_row_fn fn, void *ctx)
+{
+    char open_code[64];
+    snprintf(open_code, sizeof open_code, "%s.open", code);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        dx_status st = dx_diags_add(diags, DX_SEV_ERROR, path, 0, 0, open_code, NULL,
+                                    "cannot read the %s: %s", what, strerror(errno));
+        return st != DX_OK ? st : DX_ERR_IO;
+    }
+    dx_strbuf bytes = DX_STRBUF_INIT;
+    bytes.max = 256 * 1024 * 1024;
+    char chunk[65536];
+    size_t n;
+    dx_status st = DX_OK;
+    while (st == DX_OK && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        st = dx_strbuf_append(&bytes, chunk, n);
+    fclose(f);
+    dx_decoded d = {0};
+    if (st == DX_OK)
+        st = dx_decode(bytes.data ? bytes.data : "", bytes.len, DX_ENC_AUTO, 0, &d);
+    dx_strbuf_free(&bytes);
+    dx_csv_source src = {path, &d, 0};
+    if (st == DX_OK)
+        st = dx_csv_read(&src, diags, fn, ctx, NULL);
+    dx_decoded_free(&d);
     return st;
 }

@@ -48,4 +48,12 @@ typedef struct dx_csv_source {
 dx_status dx_csv_read(const dx_csv_source *src, dx_diags *diags, dx_csv_row_fn fn, void *ctx,
                       size_t *blank_rows);
 
+/*
+ * Read the CSV file at `path` (at most 256 MB; encoding detected as for records) and deliver
+ * its rows as dx_csv_read does. A file that cannot be read is a diagnostic with the code
+ * "<code>.open" saying "cannot read the <what>: <reason>", and DX_ERR_IO.
+ */
+dx_status dx_csv_read_path(const char *path, const char *code, const char *what,
+                           dx_diags *diags, dx_csv_row_fn fn, void *ctx);
+
 #endif

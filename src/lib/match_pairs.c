@@ -6,15 +6,12 @@
  * name2 are required, schema is optional, the rest is ignored. Each pair is scored with
  * dx_match_names and handed to the caller in file order.
  */
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "alloc.h"
 #include "csvread.h"
 #include "dexcheck/match.h"
-#include "strbuf.h"
 
 typedef struct pairs_ctx {
     const dx_matcher *matcher;
@@ -97,40 +94,12 @@ static dx_status on_pair(void *ctx, const dx_csv_row *row)
     return st;
 }
 
-static dx_status read_file(const char *path, dx_diags *diags, dx_strbuf *out)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        dx_status st = dx_diags_add(diags, DX_SEV_ERROR, path, 0, 0, "pairs.open", NULL,
-                                    "cannot read the pairs file: %s", strerror(errno));
-        return st != DX_OK ? st : DX_ERR_IO;
-    }
-    out->max = 256 * 1024 * 1024;
-    char chunk[65536];
-    size_t n;
-    dx_status st = DX_OK;
-    while (st == DX_OK && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        st = dx_strbuf_append(out, chunk, n);
-    fclose(f);
-    return st;
-}
-
 dx_status dx_match_pairs_file(const dx_matcher *matcher, const char *path,
                               dx_algorithm algorithm, dx_diags *diags, dx_pair_fn fn,
                               void *ctx)
 {
     if (!matcher || !path || !diags || !fn)
         return DX_ERR_INVALID;
-    dx_strbuf bytes = DX_STRBUF_INIT;
-    dx_status st = read_file(path, diags, &bytes);
-    dx_decoded d = {0};
-    if (st == DX_OK)
-        st = dx_decode(bytes.data ? bytes.data : "", bytes.len, DX_ENC_AUTO, 0, &d);
-    dx_strbuf_free(&bytes);
     pairs_ctx c = {matcher, algorithm, diags, path, fn, ctx, 0, -1, -1, -1};
-    dx_csv_source src = {path, &d, 0};
-    if (st == DX_OK)
-        st = dx_csv_read(&src, diags, on_pair, &c, NULL);
-    dx_decoded_free(&d);
-    return st;
+    return dx_csv_read_path(path, "pairs", "pairs file", diags, on_pair, &c);
 }

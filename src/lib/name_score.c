@@ -57,6 +57,7 @@
 #include <string.h>
 
 #include "name_tables.inc"
+#include "alloc.h"
 
 #define N_ITEMS(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_TOK DX_NAME_SCORE_MAX_TOKENS
@@ -72,7 +73,7 @@
 #define SIM_FLOOR 0.5
 #define EDIT_COST 0.1
 #define OVER_BUDGET 0.3
-#define COMPOUND_SIM 0.85
+#define COMPOUND_SIM DX_NAME_COMPOUND_SIM
 #define COST_SUBST 2.0        /* unaligned word when both names have some: a different name */
 #define COST_EXTRA_QUERY 0.5  /* unaligned word of name1 only: an extra word */
 #define COST_EXTRA_LISTED 0.4 /* unaligned word of name2 only */
@@ -82,15 +83,7 @@
 #define LF_DIFFERENT 0.25
 #define PATRONYMIC_SWAP 0.25
 
-typedef enum tok_kind { TK_WORD, TK_GENERIC, TK_PARTICLE, TK_TITLE, TK_INITIAL, TK_EXACT } tok_kind;
-
-typedef struct name_tok {
-    const char *s;
-    size_t len;
-    size_t ncp; /* code points */
-    double w;
-    tok_kind kind;
-} name_tok;
+typedef dx_name_word name_tok;
 
 typedef struct name_side {
     name_tok tok[MAX_TOK];
@@ -237,33 +230,37 @@ static void extract_legal_forms(name_side *sd)
     sd->n = out;
 }
 
-static void classify(name_side *sd, dx_name_schema schema)
+/* Kind and weight of one word (step 1 of the design comment). */
+static void classify_tok(name_tok *t, dx_name_schema schema)
 {
     bool person = schema == DX_SCHEMA_PERSON || schema == DX_SCHEMA_ANY;
     bool org = schema != DX_SCHEMA_PERSON;
-    for (size_t i = 0; i < sd->n; i++) {
-        name_tok *t = &sd->tok[i];
-        bool han = has_han(t->s, t->len, &t->ncp);
-        size_t n = t->ncp < LEN_FULL ? t->ncp : LEN_FULL;
-        t->kind = TK_WORD;
-        t->w = W_WORD * (LEN_BASE + (1.0 - LEN_BASE) * (double)n / LEN_FULL);
-        if (han || is_number(t->s, t->len)) {
-            t->kind = TK_EXACT;
-            t->w = is_number(t->s, t->len) ? W_NUMBER : W_WORD;
-        } else if (person && in_list(t, TITLES, N_ITEMS(TITLES))) {
-            t->kind = TK_TITLE;
-            t->w = W_TITLE;
-        } else if (org && in_list(t, GENERIC_WORDS, N_ITEMS(GENERIC_WORDS))) {
-            t->kind = TK_GENERIC;
-            t->w = W_LIGHT;
-        } else if (person && in_list(t, PARTICLES, N_ITEMS(PARTICLES))) {
-            t->kind = TK_PARTICLE;
-            t->w = W_LIGHT;
-        } else if (t->ncp == 1) {
-            t->kind = TK_INITIAL;
-            t->w = W_INITIAL;
-        }
+    bool han = has_han(t->s, t->len, &t->ncp);
+    size_t n = t->ncp < LEN_FULL ? t->ncp : LEN_FULL;
+    t->kind = DX_WORD_PLAIN;
+    t->w = W_WORD * (LEN_BASE + (1.0 - LEN_BASE) * (double)n / LEN_FULL);
+    if (han || is_number(t->s, t->len)) {
+        t->kind = DX_WORD_EXACT;
+        t->w = is_number(t->s, t->len) ? W_NUMBER : W_WORD;
+    } else if (person && in_list(t, TITLES, N_ITEMS(TITLES))) {
+        t->kind = DX_WORD_TITLE;
+        t->w = W_TITLE;
+    } else if (org && in_list(t, GENERIC_WORDS, N_ITEMS(GENERIC_WORDS))) {
+        t->kind = DX_WORD_GENERIC;
+        t->w = W_LIGHT;
+    } else if (person && in_list(t, PARTICLES, N_ITEMS(PARTICLES))) {
+        t->kind = DX_WORD_PARTICLE;
+        t->w = W_LIGHT;
+    } else if (t->ncp == 1) {
+        t->kind = DX_WORD_INITIAL;
+        t->w = W_INITIAL;
     }
+}
+
+static void classify(name_side *sd, dx_name_schema schema)
+{
+    for (size_t i = 0; i < sd->n; i++)
+        classify_tok(&sd->tok[i], schema);
 }
 
 static double tok_sim(const name_tok *x, const name_tok *y);
@@ -279,13 +276,13 @@ static bool has_exact(const name_side *other, const name_tok *t)
 
 /* Join 2-4 adjacent words of `sd` into one when the joined form matches a word of `other`
  * ("Good Will" / "Goodwill", "Pol Pot" / "PolPot") and none of them matches on its own. */
-static void merge_compounds(name_side *sd, const name_side *other)
+static void merge_compounds(name_side *sd, const name_side *other, dx_name_schema schema)
 {
     for (size_t i = 0; i < sd->n; i++) {
         for (size_t k = 4; k >= 2; k--) {
             if (i + k > sd->n)
                 continue;
-            name_tok cat = {sd->joined + sd->joined_len, 0, 0, W_WORD, TK_WORD};
+            name_tok cat = {sd->joined + sd->joined_len, 0, 0, W_WORD, DX_WORD_PLAIN};
             bool fits = true, any_exact = false;
             for (size_t m = i; m < i + k; m++) {
                 any_exact |= has_exact(other, &sd->tok[m]);
@@ -303,12 +300,13 @@ static void merge_compounds(name_side *sd, const name_side *other)
             for (size_t j = 0; j < other->n && !hit; j++) {
                 name_tok o = other->tok[j];
                 o.ncp = decode_cps(o.s, o.len, (unsigned[64]){0}, 64);
-                o.kind = TK_WORD;
+                o.kind = DX_WORD_PLAIN;
                 hit = o.ncp >= 4 && tok_sim(&cat, &o) >= COMPOUND_SIM;
             }
             if (!hit)
                 continue;
             sd->joined_len += cat.len;
+            classify_tok(&cat, schema);
             sd->tok[i] = cat;
             memmove(&sd->tok[i + 1], &sd->tok[i + k], (sd->n - i - k) * sizeof(name_tok));
             sd->n -= k - 1;
@@ -419,7 +417,7 @@ static double tok_sim(const name_tok *x, const name_tok *y)
 {
     if (x->len == y->len && memcmp(x->s, y->s, x->len) == 0)
         return 1.0;
-    if (x->kind == TK_EXACT || y->kind == TK_EXACT)
+    if (x->kind == DX_WORD_EXACT || y->kind == DX_WORD_EXACT)
         return 0.0;
     if (x->ncp <= 2 || y->ncp <= 2) {
         const name_tok *ini = x->ncp == 1 ? x : y->ncp == 1 ? y : NULL;
@@ -536,7 +534,7 @@ static dx_status legal_form_penalty(const name_side *q, const name_side *l, dx_s
 static int patronymic_at(const name_side *sd)
 {
     for (size_t i = 1; i < sd->n; i++)
-        if (sd->tok[i].kind == TK_PARTICLE &&
+        if (sd->tok[i].kind == DX_WORD_PARTICLE &&
             in_list(&sd->tok[i], PATRONYMICS, N_ITEMS(PATRONYMICS)))
             return (int)i;
     return -1;
@@ -555,7 +553,7 @@ static bool patronymic_swapped(const name_side *q, const name_side *l, const ali
 
 static bool is_content(const name_tok *t)
 {
-    return t->kind != TK_TITLE && t->kind != TK_PARTICLE;
+    return t->kind != DX_WORD_TITLE && t->kind != DX_WORD_PARTICLE;
 }
 
 /* Steps 3-4: the aligned-weight ratio, explained line by line. */
@@ -611,8 +609,51 @@ static dx_status token_score(const name_side *q, const name_side *l, dx_strbuf *
     return st;
 }
 
-dx_status dx_name_score(const dx_name_form *query, const dx_name_form *listed,
-                        dx_name_schema schema, double *score, dx_strbuf *explain)
+/* Build a side from a prepared name (the words are shared, not copied). */
+static void side_from_prep(name_side *sd, const dx_name_prep *p)
+{
+    sd->n = p->n_words;
+    memcpy(sd->tok, p->words, p->n_words * sizeof(name_tok));
+    sd->n_lf = p->n_forms;
+    memcpy(sd->lf, p->forms, p->n_forms * sizeof(p->forms[0]));
+    sd->joined_len = 0;
+}
+
+dx_status dx_name_prep_build(const dx_name_form *form, dx_name_schema schema, dx_arena *arena,
+                             dx_name_prep **out)
+{
+    name_side sd;
+    side_build(&sd, form, schema);
+    classify(&sd, schema);
+    dx_name_prep *p = dx_arena_alloc(arena, sizeof(*p));
+    name_tok *words = dx_arena_alloc(arena, (sd.n ? sd.n : 1) * sizeof(name_tok));
+    const legal_form_entry **forms =
+        dx_arena_alloc(arena, (sd.n_lf ? sd.n_lf : 1) * sizeof(forms[0]));
+    if (!p || !words || !forms)
+        return DX_ERR_NOMEM;
+    for (size_t i = 0; i < sd.n; i++) {
+        words[i] = sd.tok[i];
+        words[i].s = dx_arena_strndup(arena, sd.tok[i].s, sd.tok[i].len);
+        if (!words[i].s)
+            return DX_ERR_NOMEM;
+    }
+    memcpy(forms, sd.lf, sd.n_lf * sizeof(forms[0]));
+    p->original = form->original ? dx_arena_strndup(arena, form->original,
+                                                    strlen(form->original))
+                                 : NULL;
+    if (form->original && !p->original)
+        return DX_ERR_NOMEM;
+    p->words = words;
+    p->n_words = sd.n;
+    p->forms = forms;
+    p->n_forms = sd.n_lf;
+    p->schema = schema;
+    *out = p;
+    return DX_OK;
+}
+
+dx_status dx_name_score_prep(const dx_name_prep *query, const dx_name_prep *listed,
+                             double *score, dx_strbuf *explain)
 {
     if (query->original && listed->original && strcmp(query->original, listed->original) == 0) {
         if (explain) {
@@ -623,13 +664,12 @@ dx_status dx_name_score(const dx_name_form *query, const dx_name_form *listed,
         *score = 1.0;
         return DX_OK;
     }
+    dx_name_schema schema = query->schema;
     name_side q, l;
-    side_build(&q, query, schema);
-    side_build(&l, listed, schema);
-    merge_compounds(&q, &l);
-    merge_compounds(&l, &q);
-    classify(&q, schema);
-    classify(&l, schema);
+    side_from_prep(&q, query);
+    side_from_prep(&l, listed);
+    merge_compounds(&q, &l, schema);
+    merge_compounds(&l, &q, schema);
     double s = 0.0, pen = 0.0;
     dx_status st = token_score(&q, &l, explain, &s);
     if (st == DX_OK)
@@ -643,4 +683,30 @@ dx_status dx_name_score(const dx_name_form *query, const dx_name_form *listed,
         return st;
     *score = s;
     return DX_OK;
+}
+
+dx_status dx_name_score(const dx_name_form *query, const dx_name_form *listed,
+                        dx_name_schema schema, double *score, dx_strbuf *explain)
+{
+    dx_arena arena = DX_ARENA_INIT;
+    dx_name_prep *q = NULL, *l = NULL;
+    dx_status st = dx_name_prep_build(query, schema, &arena, &q);
+    if (st == DX_OK)
+        st = dx_name_prep_build(listed, schema, &arena, &l);
+    if (st == DX_OK)
+        st = dx_name_score_prep(q, l, score, explain);
+    dx_arena_free(&arena);
+    return st;
+}
+
+double dx_name_word_sim(const dx_name_word *a, const dx_name_word *b)
+{
+    return tok_sim(a, b);
+}
+
+dx_name_word dx_name_word_make(const char *s, size_t len, dx_name_schema schema)
+{
+    name_tok t = {s, len, 0, W_WORD, DX_WORD_PLAIN};
+    classify_tok(&t, schema);
+    return t;
 }

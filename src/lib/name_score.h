@@ -9,6 +9,7 @@
 
 #include "dexcheck/match.h"
 #include "name_norm.h"
+#include "arena.h"
 #include "strbuf.h"
 
 /* At most this many words of each name take part; later words are ignored (lists print
@@ -18,6 +19,67 @@
 /* The default threshold of this scorer, chosen on the nomenklatura name benchmark (best F1,
  * 0.887; see name_score.c). */
 #define DX_NAME_SCORE_THRESHOLD 0.77
+
+/* What a word is to the scorer; its weight follows from it (name_score.c, step 1). */
+typedef enum dx_name_word_kind {
+    DX_WORD_PLAIN = 0,
+    DX_WORD_GENERIC,  /* "international", "trading": light evidence in organisation names */
+    DX_WORD_PARTICLE, /* "al", "bin", "van": light evidence in person names */
+    DX_WORD_TITLE,    /* "mr", "dr", "president" */
+    DX_WORD_INITIAL,  /* one letter */
+    DX_WORD_EXACT     /* a number or a word with Han ideographs: matches only exactly */
+} dx_name_word_kind;
+
+typedef struct dx_name_word {
+    const char *s; /* not NUL-terminated where it was joined from several words */
+    size_t len;
+    size_t ncp;    /* code points */
+    double w;      /* weight */
+    dx_name_word_kind kind;
+} dx_name_word;
+
+struct legal_form_entry;
+
+/*
+ * A name prepared for scoring under one schema: words classified and weighted, legal forms
+ * taken out (organisations), letter runs joined. Built once per name and scored against many
+ * (the candidate index prepares every list name once). Everything lives in the arena given to
+ * dx_name_prep_build(); the form it came from may be freed.
+ */
+typedef struct dx_name_prep {
+    const char *original; /* the original-script form, or NULL */
+    const dx_name_word *words;
+    size_t n_words;
+    const struct legal_form_entry *const *forms;
+    size_t n_forms;
+    dx_name_schema schema;
+} dx_name_prep;
+
+/* Prepare `form` under `schema`, allocating in `arena`. DX_ERR_NOMEM (the arena may then hold
+ * part of it, freed with the arena). */
+dx_status dx_name_prep_build(const dx_name_form *form, dx_name_schema schema, dx_arena *arena,
+                             dx_name_prep **out);
+
+/* Score two names prepared under the same schema (the query's is used); as dx_name_score. */
+dx_status dx_name_score_prep(const dx_name_prep *query, const dx_name_prep *listed,
+                             double *score, dx_strbuf *explain);
+
+/* The similarity of two words in [0, 1] (step 2 of the design comment): 1 when equal, 0 below
+ * SIM_FLOOR or between words that only match exactly. A similarity above DX_NAME_SIM_DIST2
+ * implies a Levenshtein distance (over code points) of at most 2, and of at most 1 when the
+ * longer word has four code points or fewer; words of one or two code points match only
+ * equally or as an initial of a longer word (0.8). The candidate index relies on these
+ * bounds (tests/unit/test_match.c checks them). */
+double dx_name_word_sim(const dx_name_word *a, const dx_name_word *b);
+
+#define DX_NAME_SIM_DIST2 0.7
+
+/* A word of `len` bytes at `s`, classified as the scorer would under `schema`. */
+dx_name_word dx_name_word_make(const char *s, size_t len, dx_name_schema schema);
+
+/* Two words joined into one compare against a word of the other name at this similarity or
+ * more (name_score.c, step 2: "Good Will" / "Goodwill"). */
+#define DX_NAME_COMPOUND_SIM 0.85
 
 /*
  * Score the normalised `query` name against the normalised `listed` name; *score gets [0, 1].

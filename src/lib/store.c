@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "arena.h"
 #include "sha256.h"
 #include "strbuf.h"
 
@@ -535,5 +536,160 @@ dx_status dx_store_diff(dx_store *s, const char *list_id, long long old_id, long
     if (st == DX_OK && rc != SQLITE_DONE)
         st = db_error(s, "comparing versions");
     sqlite3_finalize(q);
+    return st;
+}
+
+/* The enum of a stored kind word (the inverse of dx_entry_kind_name / dx_name_kind_name). */
+static dx_entry_kind entry_kind_of(const char *word)
+{
+    for (int k = DX_ENTRY_PERSON; k <= DX_ENTRY_AIRCRAFT; k++)
+        if (word && strcmp(word, dx_entry_kind_name((dx_entry_kind)k)) == 0)
+            return (dx_entry_kind)k;
+    return DX_ENTRY_UNKNOWN;
+}
+
+static dx_name_kind name_kind_of(const char *word)
+{
+    for (int k = DX_NAME_PRIMARY; k <= DX_NAME_FORMER; k++)
+        if (word && strcmp(word, dx_name_kind_name((dx_name_kind)k)) == 0)
+            return (dx_name_kind)k;
+    return DX_NAME_ALIAS_STRONG;
+}
+
+/* One entry being assembled from the three ordered cursors of dx_store_entries. */
+typedef struct entry_reader {
+    sqlite3_stmt *e, *n, *f;
+    int n_rc, f_rc; /* last step of the name and fact cursors */
+    dx_arena arena;
+    dx_entry_name *names;
+    dx_entry_fact *facts;
+    size_t names_cap, facts_cap;
+} entry_reader;
+
+static char *arena_col(entry_reader *r, sqlite3_stmt *q, int i)
+{
+    const char *t = col_text(q, i);
+    return t ? dx_arena_strndup(&r->arena, t, strlen(t)) : NULL;
+}
+
+static dx_status grow(void **arr, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return DX_OK;
+    size_t ncap = *cap ? *cap * 2 : 16;
+    while (ncap < need)
+        ncap *= 2;
+    void *p = dx_realloc(*arr, ncap * size);
+    if (!p)
+        return DX_ERR_NOMEM;
+    *arr = p;
+    *cap = ncap;
+    return DX_OK;
+}
+
+/* Gather the names and facts of entry `row` (the cursors are ordered by entry). */
+static dx_status gather(entry_reader *r, sqlite3_int64 row, dx_entry *e)
+{
+    e->n_names = e->n_facts = 0;
+    while (r->n_rc == SQLITE_ROW && sqlite3_column_int64(r->n, 0) <= row) {
+        if (sqlite3_column_int64(r->n, 0) == row) {
+            if (grow((void **)&r->names, &r->names_cap, e->n_names + 1, sizeof(*r->names)))
+                return DX_ERR_NOMEM;
+            dx_entry_name *nm = &r->names[e->n_names++];
+            nm->kind = name_kind_of(col_text(r->n, 1));
+            nm->text = arena_col(r, r->n, 2);
+            if (!nm->text)
+                return DX_ERR_NOMEM;
+        }
+        r->n_rc = sqlite3_step(r->n);
+    }
+    while (r->f_rc == SQLITE_ROW && sqlite3_column_int64(r->f, 0) <= row) {
+        if (sqlite3_column_int64(r->f, 0) == row) {
+            if (grow((void **)&r->facts, &r->facts_cap, e->n_facts + 1, sizeof(*r->facts)))
+                return DX_ERR_NOMEM;
+            dx_entry_fact *ft = &r->facts[e->n_facts++];
+            ft->type = arena_col(r, r->f, 1);
+            ft->value = arena_col(r, r->f, 2);
+            const char *c = col_text(r->f, 3);
+            snprintf(ft->country, sizeof ft->country, "%s", c && strlen(c) == 2 ? c : "");
+            if (!ft->type || !ft->value)
+                return DX_ERR_NOMEM;
+        }
+        r->f_rc = sqlite3_step(r->f);
+    }
+    e->names = r->names;
+    e->facts = r->facts;
+    return DX_OK;
+}
+
+static dx_status read_entries(dx_store *s, entry_reader *r, const char *list_id, dx_entry_fn fn,
+                              void *ctx)
+{
+    dx_status st = DX_OK;
+    int rc;
+    while (st == DX_OK && (rc = sqlite3_step(r->e)) == SQLITE_ROW) {
+        dx_arena_reset(&r->arena);
+        sqlite3_int64 row = sqlite3_column_int64(r->e, 0);
+        dx_entry e = {list_id, arena_col(r, r->e, 1), entry_kind_of(col_text(r->e, 2)),
+                      arena_col(r, r->e, 3), 0, NULL, 0, NULL,
+                      (unsigned)sqlite3_column_int64(r->e, 4), arena_col(r, r->e, 5),
+                      arena_col(r, r->e, 6), arena_col(r, r->e, 7), arena_col(r, r->e, 8)};
+        if (!e.entry_id || !e.name || !e.raw)
+            return DX_ERR_NOMEM;
+        st = gather(r, row, &e);
+        if (st == DX_OK)
+            st = fn(ctx, &e);
+    }
+    if (st == DX_OK && (rc != SQLITE_DONE || (r->n_rc != SQLITE_DONE && r->n_rc != SQLITE_ROW) ||
+                        (r->f_rc != SQLITE_DONE && r->f_rc != SQLITE_ROW)))
+        st = db_error(s, "reading list entries");
+    return st;
+}
+
+dx_status dx_store_entries(dx_store *s, long long version_id, dx_entry_fn fn, void *ctx)
+{
+    static const char *const sql[3] = {
+        "SELECT e.entry_rowid, e.entry_id, e.kind, e.name, e.concern_types, e.remarks,"
+        " e.source_url, e.start_date, e.raw FROM entry e WHERE e.version_id=?"
+        " ORDER BY e.entry_rowid",
+        "SELECT n.entry_rowid, n.kind, n.name FROM entry_name n JOIN entry e USING(entry_rowid)"
+        " WHERE e.version_id=? ORDER BY n.entry_rowid, n.rowid",
+        "SELECT f.entry_rowid, f.type, f.value, f.country FROM entry_fact f"
+        " JOIN entry e USING(entry_rowid) WHERE e.version_id=? ORDER BY f.entry_rowid, f.rowid"};
+    if (!s || !fn)
+        return DX_ERR_INVALID;
+    entry_reader r = {.arena = DX_ARENA_INIT};
+    sqlite3_stmt **q[3] = {&r.e, &r.n, &r.f};
+    char *list_id = NULL;
+    dx_status st = DX_OK;
+    for (int i = 0; i < 3 && st == DX_OK; i++) {
+        if (sqlite3_prepare_v2(s->db, sql[i], -1, q[i], NULL) != SQLITE_OK)
+            st = db_error(s, "reading list entries");
+        else
+            sqlite3_bind_int64(*q[i], 1, version_id);
+    }
+    sqlite3_stmt *v = NULL;
+    if (st == DX_OK && sqlite3_prepare_v2(s->db, "SELECT list_id FROM list_version"
+                                                 " WHERE version_id=?", -1, &v, NULL) != SQLITE_OK)
+        st = db_error(s, "reading list entries");
+    if (st == DX_OK) {
+        sqlite3_bind_int64(v, 1, version_id);
+        if (sqlite3_step(v) != SQLITE_ROW)
+            st = DX_ERR_NOT_FOUND;
+        else if (!(list_id = dx_strdup(col_text(v, 0))))
+            st = DX_ERR_NOMEM;
+    }
+    if (st == DX_OK) {
+        r.n_rc = sqlite3_step(r.n);
+        r.f_rc = sqlite3_step(r.f);
+        st = read_entries(s, &r, list_id, fn, ctx);
+    }
+    sqlite3_finalize(v);
+    for (int i = 0; i < 3; i++)
+        sqlite3_finalize(*q[i]);
+    dx_free(list_id);
+    dx_free(r.names);
+    dx_free(r.facts);
+    dx_arena_free(&r.arena);
     return st;
 }
