@@ -111,6 +111,7 @@ demo: deps
 eval: deps
 	@$(MAKE) --no-print-directory VARIANT=release all
 	@scripts/eval.sh build/release/dexcheck
+	@scripts/eval-search.sh build/release/dexcheck
 
 bench: deps
 	@$(MAKE) --no-print-directory VARIANT=release all

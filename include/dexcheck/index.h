@@ -60,8 +60,12 @@ typedef struct dx_search_query {
     size_t n_identifiers;
 } dx_search_query;
 
+/* The default threshold of a search (0.80 for the default algorithm, 0.85 for the OFAC mode;
+ * why: the design comment of src/lib/search.c). */
+double dx_search_default_threshold(dx_algorithm algorithm);
+
 typedef struct dx_search_options {
-    double threshold;       /* a hit scores at least this; < 0: the algorithm's default */
+    double threshold;       /* a hit scores at least this; < 0: dx_search_default_threshold */
     size_t limit;           /* at most this many hits; 0: all */
     int exhaustive;         /* score every name instead of the index's candidates */
     dx_algorithm algorithm;

@@ -253,7 +253,7 @@ int dx_cli_search(int argc, char **argv)
     if (a.batch)
         a.opt.explain = 0; /* one line per row: the scores, not the accounts */
     double threshold = a.opt.threshold >= 0 ? a.opt.threshold
-                                            : dx_match_default_threshold(a.opt.algorithm);
+                                            : dx_search_default_threshold(a.opt.algorithm);
     dx_diags *diags = NULL;
     dx_store *store = NULL;
     dx_index *ix = NULL;

@@ -19,6 +19,12 @@
  * phonetic-key postings are approximate: it finds every word the scorer would rate above the
  * threshold and nothing else needs scoring.
  *
+ * Bounds. Each word found is kept with its similarity, whatever it is, for the query word
+ * that found it; a name reached through a word at the threshold is a candidate, and the
+ * best similarity of each query word within it goes with it (dx_name_cands_found). From
+ * those and the lengths of the remaining word pairs dx_name_score_may_reach() bounds the
+ * score: most candidates (a shared "Mohammad" and nothing else) are dropped unscored.
+ *
  * Joined words: the scorer joins 2-4 adjacent words of one name when the joined form matches
  * a word of the other at DX_NAME_COMPOUND_SIM ("Good Will" / "Goodwill"). Joined forms of the
  * list names are stored too (deletion variants up to 1, enough for that similarity), and the
@@ -33,12 +39,15 @@
  * index with exhaustive scoring on a sample and reports any difference.
  *
  * Layout: words are interned (strmap) with their postings (variant numbers) in one array
- * (CSR); the deletion keys are an open-addressing table of 64-bit hashes, each pointing to
- * a run of word numbers. Building takes two passes over the deletion variants (count, then
- * fill), no sorting.
+ * (CSR); the deletion keys are 64-bit hashes with their word numbers, grouped into 2^20
+ * buckets by the top bits of the hash and sorted within each bucket, so a lookup reads one
+ * directory entry and a few neighbouring keys. Building takes two sequential passes over
+ * the deletion variants (count per bucket, then place) and a small sort per bucket: no hash
+ * table is probed at random while building.
  */
 #include "name_index.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -51,10 +60,7 @@
 
 enum { W_WORD = 1, W_JOINED = 2, W_ORIGINAL = 4 };
 
-typedef struct key_slot {
-    uint64_t hash; /* 0 = empty */
-    uint32_t start, count;
-} key_slot;
+#define BUCKET_BITS 20 /* the key directory: 2^20 buckets by the top bits of a key's hash */
 
 struct dx_name_index {
     dx_arena arena;
@@ -65,19 +71,30 @@ struct dx_name_index {
     uint32_t *pairs;       /* (word, variant) while adding */
     size_t n_pairs, cap_pairs;
     uint32_t n_variants;
+    unsigned char *vschema; /* by variant: the schema it was prepared under */
+    size_t cap_vschema;
     uint32_t *post_start;  /* n_words + 1 */
     uint32_t *post;        /* variants by word */
-    key_slot *keys;
-    size_t key_cap, n_keys;
-    uint32_t *key_words;
+    uint32_t *bucket;       /* 2^BUCKET_BITS + 1 starts into key_hash / key_word */
+    uint64_t *key_hash;     /* deletion keys, grouped by bucket, sorted within it */
+    uint32_t *key_word;     /* the word of each key */
+    size_t n_keys;
     int finished;
 };
 
+enum { V_CANDIDATE = 1, V_MUST_SCORE = 2 };
+
 struct dx_name_cands {
     uint32_t *word_mark, *variant_mark, *accepted;
+    double *accepted_sim;
     uint32_t epoch, word_epoch;
-    uint32_t *out;
-    size_t n_out, n_accepted;
+    uint32_t *touched;     /* variants touched by this query */
+    size_t n_touched, n_accepted;
+    uint32_t *out;         /* candidates, after dx_name_cands_get */
+    size_t n_out;
+    unsigned char *found;  /* by variant: DX_NAME_BOUND_WORDS best similarities, in 255ths
+                              rounded up */
+    unsigned char *vflag;  /* by variant: V_* */
 };
 
 /* ---- code points and deletion keys ---- */
@@ -97,20 +114,18 @@ static size_t to_cps(const char *s, size_t len, uint32_t *out)
     return n;
 }
 
-/* FNV-1a over the code points of cps without positions skip1 and skip2 (SIZE_MAX: none). */
+/* A 64-bit hash of the code points of cps without positions skip1 and skip2 (SIZE_MAX:
+ * none): one multiply and shift per code point. */
 static uint64_t key_hash(const uint32_t *cps, size_t n, size_t skip1, size_t skip2)
 {
     uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < n; i++) {
         if (i == skip1 || i == skip2)
             continue;
-        uint32_t c = cps[i];
-        for (int b = 0; b < 4; b++) {
-            h ^= (c >> (8 * b)) & 0xFFu;
-            h *= 1099511628211ull;
-        }
+        h = (h ^ cps[i]) * 0x9E3779B97F4A7C15ull;
+        h ^= h >> 29;
     }
-    return h ? h : 1; /* 0 marks an empty slot */
+    return h;
 }
 
 typedef void (*key_fn)(void *ctx, uint64_t hash);
@@ -156,11 +171,13 @@ void dx_name_index_free(dx_name_index *ix)
     dx_strmap_free(&ix->words);
     dx_free(ix->word);
     dx_free(ix->flags);
+    dx_free(ix->vschema);
     dx_free(ix->pairs);
     dx_free(ix->post_start);
     dx_free(ix->post);
-    dx_free(ix->keys);
-    dx_free(ix->key_words);
+    dx_free(ix->bucket);
+    dx_free(ix->key_hash);
+    dx_free(ix->key_word);
     dx_free(ix);
 }
 
@@ -199,7 +216,17 @@ static dx_status intern(dx_name_index *ix, const char *s, size_t len, int flags,
     if (grow((void **)&ix->word, &ix->cap_words, ix->n_words + 1, sizeof(*ix->word)) ||
         grow((void **)&ix->flags, &cap_flags, ix->cap_words, 1))
         return DX_ERR_NOMEM;
-    ix->word[ix->n_words] = dx_name_word_make(copy, len, DX_SCHEMA_ORGANIZATION);
+    dx_name_word w = dx_name_word_make(copy, len, DX_SCHEMA_ORGANIZATION);
+    uint32_t cps[MAX_CPS + 1];
+    size_t n = to_cps(copy, len, cps);
+    n = n < 64 ? n : 64;
+    unsigned *kept = dx_arena_alloc(&ix->arena, (n ? n : 1) * sizeof(unsigned));
+    if (!kept)
+        return DX_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        kept[i] = cps[i];
+    w.cps = kept; /* decoded once here, not at every comparison */
+    ix->word[ix->n_words] = w;
     ix->flags[ix->n_words] = (unsigned char)flags;
     *id = (uint32_t)ix->n_words++;
     return DX_OK;
@@ -250,8 +277,14 @@ dx_status dx_name_index_add(dx_name_index *ix, uint32_t variant, const dx_name_p
         }
     if (st == DX_OK && name->original)
         st = add_text(ix, name->original, strlen(name->original), W_ORIGINAL, variant);
-    if (variant + 1 > ix->n_variants)
-        ix->n_variants = variant + 1;
+    if (st == DX_OK &&
+        grow((void **)&ix->vschema, &ix->cap_vschema, (size_t)variant + 1, 1) != DX_OK)
+        st = DX_ERR_NOMEM;
+    if (st == DX_OK) {
+        ix->vschema[variant] = (unsigned char)name->schema;
+        if (variant + 1 > ix->n_variants)
+            ix->n_variants = variant + 1;
+    }
     return st;
 }
 
@@ -293,37 +326,32 @@ static dx_status build_postings(dx_name_index *ix)
     return DX_OK;
 }
 
-static key_slot *slot_of(const dx_name_index *ix, uint64_t hash)
+static size_t bucket_of(uint64_t hash)
 {
-    size_t mask = ix->key_cap - 1;
-    for (size_t i = (size_t)(hash ^ (hash >> 29)) & mask;; i = (i + 1) & mask)
-        if (ix->keys[i].hash == hash || ix->keys[i].hash == 0)
-            return &ix->keys[i];
+    return (size_t)(hash >> (64 - BUCKET_BITS));
 }
 
 typedef struct key_pass {
     dx_name_index *ix;
     uint32_t word;
-    int fill; /* 0: count, 1: fill */
+    uint32_t *fill; /* NULL: count into ix->bucket; else next free position per bucket */
 } key_pass;
 
 static void key_visit(void *ctx, uint64_t hash)
 {
     key_pass *kp = ctx;
-    key_slot *s = slot_of(kp->ix, hash);
+    size_t b = bucket_of(hash);
     if (!kp->fill) {
-        if (s->hash == 0) {
-            s->hash = hash;
-            kp->ix->n_keys++;
-        }
-        s->count++;
-    } else {
-        kp->ix->key_words[s->start + s->count++] = kp->word;
+        kp->ix->bucket[b + 1]++;
+        return;
     }
+    uint32_t at = kp->fill[b]++;
+    kp->ix->key_hash[at] = hash;
+    kp->ix->key_word[at] = kp->word;
 }
 
-/* Run `fill` pass over every stored word's deletion variants. */
-static void key_walk(dx_name_index *ix, int fill)
+/* Run a pass over every stored word's deletion variants. */
+static void key_walk(dx_name_index *ix, uint32_t *fill)
 {
     uint32_t cps[MAX_CPS + 1];
     for (size_t w = 0; w < ix->n_words; w++) {
@@ -339,29 +367,67 @@ static void key_walk(dx_name_index *ix, int fill)
     }
 }
 
+/* Sort one bucket by hash (buckets hold a few keys: insertion sort), dropping repeats of a
+ * (hash, word) pair; returns the kept count, compacted to start at `out`. */
+static uint32_t sort_bucket(dx_name_index *ix, uint32_t from, uint32_t to, uint32_t out)
+{
+    for (uint32_t i = from + 1; i < to; i++) {
+        uint64_t h = ix->key_hash[i];
+        uint32_t w = ix->key_word[i], j = i;
+        while (j > from && (ix->key_hash[j - 1] > h ||
+                            (ix->key_hash[j - 1] == h && ix->key_word[j - 1] > w))) {
+            ix->key_hash[j] = ix->key_hash[j - 1];
+            ix->key_word[j] = ix->key_word[j - 1];
+            j--;
+        }
+        ix->key_hash[j] = h;
+        ix->key_word[j] = w;
+    }
+    uint32_t n = 0;
+    for (uint32_t i = from; i < to; i++) {
+        if (n && ix->key_hash[out + n - 1] == ix->key_hash[i] &&
+            ix->key_word[out + n - 1] == ix->key_word[i])
+            continue;
+        ix->key_hash[out + n] = ix->key_hash[i];
+        ix->key_word[out + n] = ix->key_word[i];
+        n++;
+    }
+    return n;
+}
+
+/* The deletion keys: counted per bucket, placed, then each bucket sorted. Two sequential
+ * passes over the words and one over the keys: no hash table to probe while building. */
 static dx_status build_keys(dx_name_index *ix)
 {
-    /* Room for about 40 deletion variants per word at a load of one half or less. */
-    size_t want = ix->n_words * 80 + 1024;
-    ix->key_cap = 1;
-    while (ix->key_cap < want)
-        ix->key_cap <<= 1;
-    ix->keys = dx_calloc(ix->key_cap, sizeof(key_slot));
-    if (!ix->keys)
+    size_t nb = (size_t)1 << BUCKET_BITS;
+    ix->bucket = dx_calloc(nb + 1, sizeof(uint32_t));
+    if (!ix->bucket)
         return DX_ERR_NOMEM;
-    key_walk(ix, 0);
-    if (ix->n_keys * 4 > ix->key_cap * 3)
-        return DX_ERR_LIMIT; /* not reachable with words of at most MAX_CPS code points */
-    size_t total = 0;
-    for (size_t i = 0; i < ix->key_cap; i++) {
-        ix->keys[i].start = (uint32_t)total;
-        total += ix->keys[i].count;
-        ix->keys[i].count = 0;
+    key_walk(ix, NULL);
+    for (size_t b = 0; b < nb; b++) {
+        if ((uint64_t)ix->bucket[b] + ix->bucket[b + 1] > UINT32_MAX - 1)
+            return DX_ERR_LIMIT;
+        ix->bucket[b + 1] += ix->bucket[b];
     }
-    ix->key_words = dx_malloc((total + 1) * sizeof(uint32_t));
-    if (!ix->key_words)
+    size_t total = ix->bucket[nb];
+    uint32_t *fill = dx_malloc(nb * sizeof(uint32_t));
+    ix->key_hash = dx_malloc((total + 1) * sizeof(uint64_t));
+    ix->key_word = dx_malloc((total + 1) * sizeof(uint32_t));
+    if (!fill || !ix->key_hash || !ix->key_word) {
+        dx_free(fill);
         return DX_ERR_NOMEM;
-    key_walk(ix, 1);
+    }
+    memcpy(fill, ix->bucket, nb * sizeof(uint32_t));
+    key_walk(ix, fill);
+    dx_free(fill);
+    uint32_t out = 0;
+    for (size_t b = 0; b < nb; b++) {
+        uint32_t from = ix->bucket[b], to = ix->bucket[b + 1];
+        ix->bucket[b] = out;
+        out += sort_bucket(ix, from, to, out);
+    }
+    ix->bucket[nb] = out;
+    ix->n_keys = out;
     return DX_OK;
 }
 
@@ -390,11 +456,17 @@ dx_status dx_name_cands_new(const dx_name_index *ix, dx_name_cands **out)
     dx_name_cands *c = dx_calloc(1, sizeof(*c));
     if (!c)
         return DX_ERR_NOMEM;
+    size_t nv = (size_t)ix->n_variants + 1;
     c->word_mark = dx_calloc(ix->n_words + 1, sizeof(uint32_t));
     c->accepted = dx_malloc((ix->n_words + 1) * sizeof(uint32_t));
-    c->variant_mark = dx_calloc(ix->n_variants + 1, sizeof(uint32_t));
-    c->out = dx_malloc((ix->n_variants + 1) * sizeof(uint32_t));
-    if (!c->word_mark || !c->accepted || !c->variant_mark || !c->out) {
+    c->accepted_sim = dx_malloc((ix->n_words + 1) * sizeof(double));
+    c->variant_mark = dx_calloc(nv, sizeof(uint32_t));
+    c->touched = dx_malloc(nv * sizeof(uint32_t));
+    c->out = dx_malloc(nv * sizeof(uint32_t));
+    c->found = dx_malloc(nv * DX_NAME_BOUND_WORDS);
+    c->vflag = dx_malloc(nv);
+    if (!c->word_mark || !c->accepted || !c->accepted_sim || !c->variant_mark || !c->touched ||
+        !c->out || !c->found || !c->vflag) {
         dx_name_cands_free(c);
         return DX_ERR_NOMEM;
     }
@@ -408,8 +480,12 @@ void dx_name_cands_free(dx_name_cands *c)
         return;
     dx_free(c->word_mark);
     dx_free(c->accepted);
+    dx_free(c->accepted_sim);
     dx_free(c->variant_mark);
+    dx_free(c->touched);
     dx_free(c->out);
+    dx_free(c->found);
+    dx_free(c->vflag);
     dx_free(c);
 }
 
@@ -420,16 +496,29 @@ static void next_word_epoch(const dx_name_index *ix, dx_name_cands *c)
         memset(c->word_mark, 0, (ix->n_words + 1) * sizeof(uint32_t));
         c->word_epoch = 1;
     }
+    c->n_accepted = 0;
+}
+
+void dx_name_cands_begin(const dx_name_index *ix, dx_name_cands *c)
+{
+    if (++c->epoch == 0) {
+        memset(c->variant_mark, 0, ((size_t)ix->n_variants + 1) * sizeof(uint32_t));
+        c->epoch = 1;
+    }
+    c->n_touched = 0;
+    c->n_out = 0;
 }
 
 typedef struct lookup {
     const dx_name_index *ix;
     dx_name_cands *c;
     const dx_name_word *q;
-    double floor;  /* for stored words */
     int joined_q;  /* the query word is a joined form: only joined similarity counts */
+    double short_cap;
+    double threshold;
 } lookup;
 
+/* Keep stored word w when it is similar at all to the query word (its similarity recorded). */
 static void accept(lookup *lk, uint32_t w)
 {
     dx_name_cands *c = lk->c;
@@ -437,27 +526,59 @@ static void accept(lookup *lk, uint32_t w)
         return;
     c->word_mark[w] = c->word_epoch;
     int flags = lk->ix->flags[w];
-    double sim = dx_name_word_sim(lk->q, &lk->ix->word[w]);
-    int ok = (!lk->joined_q && (flags & W_WORD) && sim >= lk->floor) ||
+    const dx_name_word *x = &lk->ix->word[w];
+    /* Similar at all means at most 3 edits (1 for a joined word at 0.85): a larger length
+     * difference, or more letters present in one word only than twice that, rules it out
+     * without computing the similarity. */
+    size_t diff = x->ncp > lk->q->ncp ? x->ncp - lk->q->ncp : lk->q->ncp - x->ncp;
+    size_t odd = (size_t)__builtin_popcount(x->letters ^ lk->q->letters);
+    int joined = lk->joined_q || !(flags & W_WORD);
+    size_t max_edits = joined ? 1 : 3;
+    if (diff > max_edits || odd > 2 * max_edits)
+        return;
+    /* Below the threshold only an upper bound is needed (it feeds the score bound): the
+     * exact similarity is computed when the bound reaches the threshold. */
+    size_t min_edits = diff > (odd + 1) / 2 ? diff : (odd + 1) / 2;
+    double cap = joined ? 1.0 : lk->short_cap;
+    double sim = dx_name_word_sim_bound(lk->q, x, min_edits, cap);
+    if (joined || sim >= lk->threshold)
+        sim = dx_name_word_sim(lk->q, x, cap);
+    int ok = (!lk->joined_q && (flags & W_WORD) && sim > 0.0) ||
              ((lk->joined_q || (flags & W_JOINED)) && sim >= DX_NAME_COMPOUND_SIM);
-    if (ok)
+    if (ok) {
+        c->accepted_sim[c->n_accepted] = sim;
         c->accepted[c->n_accepted++] = w;
+    }
+}
+
+typedef struct key_list {
+    size_t n;
+    uint64_t hash[QUERY_MAX_KEYS];
+} key_list;
+
+static void collect_key(void *ctx, uint64_t hash)
+{
+    key_list *k = ctx;
+    if (k->n < QUERY_MAX_KEYS)
+        k->hash[k->n++] = hash;
 }
 
 static void lookup_key(void *ctx, uint64_t hash)
 {
     lookup *lk = ctx;
-    key_slot *s = slot_of(lk->ix, hash);
-    for (uint32_t i = 0; s->hash && i < s->count; i++)
-        accept(lk, lk->ix->key_words[s->start + i]);
+    const dx_name_index *ix = lk->ix;
+    size_t b = bucket_of(hash);
+    for (uint32_t i = ix->bucket[b]; i < ix->bucket[b + 1] && ix->key_hash[i] <= hash; i++)
+        if (ix->key_hash[i] == hash)
+            accept(lk, ix->key_word[i]);
 }
 
 /* Stored words similar to `q` (a word of the query, or a joined form when joined_q). */
 static void find_similar(const dx_name_index *ix, dx_name_cands *c, const dx_name_word *q,
-                         double floor, int joined_q)
+                         int joined_q, double short_cap, double threshold)
 {
     next_word_epoch(ix, c);
-    lookup lk = {ix, c, q, floor, joined_q};
+    lookup lk = {ix, c, q, joined_q, short_cap, threshold};
     size_t id;
     char buf[512];
     if (q->len < sizeof buf) {
@@ -471,36 +592,53 @@ static void find_similar(const dx_name_index *ix, dx_name_cands *c, const dx_nam
         return;
     uint32_t cps[MAX_CPS + 1];
     size_t n = to_cps(q->s, q->len, cps);
-    each_deletion(cps, n, d, lookup_key, &lk);
+    key_list keys = {0, {0}};
+    each_deletion(cps, n, d, collect_key, &keys);
+    /* Two prefetch rounds (directory, then keys) hide most of the memory latency. */
+    for (size_t i = 0; i < keys.n; i++)
+        __builtin_prefetch(&ix->bucket[bucket_of(keys.hash[i])]);
+    for (size_t i = 0; i < keys.n; i++)
+        __builtin_prefetch(&ix->key_hash[ix->bucket[bucket_of(keys.hash[i])]]);
+    for (size_t i = 0; i < keys.n; i++)
+        lookup_key(&lk, keys.hash[i]);
 }
 
-static void collect_variants(const dx_name_index *ix, dx_name_cands *c)
+/* Touch the variants of the accepted words: record the similarity for query word `qi` (-1:
+ * a joined form or original script, which makes them candidates that must be scored). */
+static void collect_variants(const dx_name_index *ix, dx_name_cands *c, unsigned mask, int qi,
+                             double threshold)
 {
     for (size_t a = 0; a < c->n_accepted; a++) {
         uint32_t w = c->accepted[a];
+        double sim = c->accepted_sim[a];
+        unsigned char q8 = (unsigned char)ceil(sim * 255.0);
         for (uint32_t i = ix->post_start[w]; i < ix->post_start[w + 1]; i++) {
             uint32_t v = ix->post[i];
+            if (!(mask & (1u << ix->vschema[v])))
+                continue;
+            unsigned char *f = &c->found[(size_t)v * DX_NAME_BOUND_WORDS];
             if (c->variant_mark[v] != c->epoch) {
                 c->variant_mark[v] = c->epoch;
-                c->out[c->n_out++] = v;
+                memset(f, 0, DX_NAME_BOUND_WORDS);
+                c->vflag[v] = 0;
+                c->touched[c->n_touched++] = v;
             }
+            if (qi < 0) {
+                c->vflag[v] |= V_CANDIDATE | V_MUST_SCORE;
+                continue;
+            }
+            if (qi < DX_NAME_BOUND_WORDS && q8 > f[qi])
+                f[qi] = q8;
+            if (sim >= threshold)
+                c->vflag[v] |= V_CANDIDATE;
         }
     }
     c->n_accepted = 0;
 }
 
-static void start_query(const dx_name_index *ix, dx_name_cands *c)
-{
-    if (++c->epoch == 0) {
-        memset(c->variant_mark, 0, (ix->n_variants + 1) * sizeof(uint32_t));
-        c->epoch = 1;
-    }
-    c->n_out = 0;
-    c->n_accepted = 0;
-}
-
 /* The query's joined forms (2-4 adjacent words), each looked up as a joined word. */
-static void find_joined(const dx_name_index *ix, dx_name_cands *c, const dx_name_prep *q)
+static void find_joined(const dx_name_index *ix, dx_name_cands *c, const dx_name_prep *q,
+                        unsigned mask)
 {
     char buf[256];
     for (size_t i = 0; i < q->n_words; i++)
@@ -509,44 +647,48 @@ static void find_joined(const dx_name_index *ix, dx_name_cands *c, const dx_name
             if (!len)
                 continue;
             dx_name_word jw = dx_name_word_make(buf, len, q->schema);
-            find_similar(ix, c, &jw, DX_NAME_COMPOUND_SIM, 1);
-            collect_variants(ix, c);
+            find_similar(ix, c, &jw, 1, 1.0, DX_NAME_COMPOUND_SIM);
+            collect_variants(ix, c, mask, -1, 1.0);
         }
 }
 
-/* Accumulate the candidates of one prepared form; 1 when it has a word of 3+ letters. */
-static int candidates_of(const dx_name_index *ix, const dx_name_prep *query, double threshold,
-                         dx_name_cands *c)
+int dx_name_cands_add(const dx_name_index *ix, dx_name_cands *c, const dx_name_prep *query,
+                      unsigned schema_mask, double short_cap, double threshold)
 {
-    int long_word = 0;
+    if (!ix->finished)
+        return 0;
+    int long_word = 0, many = query->n_words > DX_NAME_BOUND_WORDS;
     for (size_t i = 0; i < query->n_words; i++) {
         const dx_name_word *q = &query->words[i];
-        long_word |= q->ncp >= 3;
-        find_similar(ix, c, q, threshold, 0);
-        collect_variants(ix, c);
+        long_word |= q->ncp >= 3 || q->kind == DX_WORD_EXACT;
+        find_similar(ix, c, q, 0, short_cap, threshold);
+        /* Beyond DX_NAME_BOUND_WORDS words no bound is kept: every candidate is scored. */
+        collect_variants(ix, c, schema_mask, many ? -1 : (int)i, threshold);
     }
-    find_joined(ix, c, query);
+    find_joined(ix, c, query, schema_mask);
     size_t id;
     if (query->original && dx_strmap_get(&ix->words, query->original, &id) &&
         (ix->flags[id] & W_ORIGINAL)) {
+        next_word_epoch(ix, c);
+        c->accepted_sim[0] = 1.0;
         c->accepted[c->n_accepted++] = (uint32_t)id;
-        collect_variants(ix, c);
+        collect_variants(ix, c, schema_mask, -1, 1.0);
     }
-    return long_word;
+    return long_word && threshold > DX_NAME_SIM_DIST2;
 }
 
-dx_status dx_name_index_candidates(const dx_name_index *ix, const dx_name_prep *const *query,
-                                   size_t n_query, double threshold, dx_name_cands *c,
-                                   const uint32_t **out, size_t *n, int *complete)
+size_t dx_name_cands_get(dx_name_cands *c, const uint32_t **variants)
 {
-    if (!ix->finished)
-        return DX_ERR_INVALID;
-    start_query(ix, c);
-    int ok = n_query > 0 && threshold > DX_NAME_SIM_DIST2;
-    for (size_t i = 0; i < n_query; i++)
-        ok &= candidates_of(ix, query[i], threshold, c);
-    *complete = ok;
-    *out = c->out;
-    *n = c->n_out;
-    return DX_OK;
+    c->n_out = 0;
+    for (size_t i = 0; i < c->n_touched; i++)
+        if (c->vflag[c->touched[i]] & V_CANDIDATE)
+            c->out[c->n_out++] = c->touched[i];
+    *variants = c->out;
+    return c->n_out;
+}
+
+const unsigned char *dx_name_cands_found(const dx_name_cands *c, uint32_t variant)
+{
+    return c->vflag[variant] & V_MUST_SCORE ? NULL
+                                            : &c->found[(size_t)variant * DX_NAME_BOUND_WORDS];
 }

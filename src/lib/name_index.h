@@ -34,17 +34,28 @@ void dx_name_index_size(const dx_name_index *ix, size_t *words, size_t *keys);
 dx_status dx_name_cands_new(const dx_name_index *ix, dx_name_cands **out);
 void dx_name_cands_free(dx_name_cands *c); /* accepts NULL */
 
+/* Start the candidates of a new query. */
+void dx_name_cands_begin(const dx_name_index *ix, dx_name_cands *c);
+
 /*
- * The variants that can score at `threshold` or more against the query, which is given as
- * one or more prepared forms (the same name prepared under different schemas, or in another
- * word order): a variant is returned when it can score at the threshold against any of them.
- * *out gets their numbers in no particular order, valid until the next call with `c`.
- * *complete is 0 when the index cannot answer with that guarantee (a threshold at or below
- * DX_NAME_SIM_DIST2, or a query with no word of three letters or more): the caller then
- * scores every name.
+ * Add the candidates of one prepared form of the query, among the variants prepared under a
+ * schema in `schema_mask` (bit 1 << schema): the variants that can score at `threshold` or
+ * more against it (see the design comment of name_index.c), word similarities capped as the
+ * scorer will cap them (`short_cap`, dx_name_word_sim). Returns 0 when the index cannot
+ * answer with that guarantee (a threshold at or below DX_NAME_SIM_DIST2, or no word of three
+ * letters or more): the caller then scores every name.
  */
-dx_status dx_name_index_candidates(const dx_name_index *ix, const dx_name_prep *const *query,
-                                   size_t n_query, double threshold, dx_name_cands *c,
-                                   const uint32_t **out, size_t *n, int *complete);
+int dx_name_cands_add(const dx_name_index *ix, dx_name_cands *c, const dx_name_prep *query,
+                      unsigned schema_mask, double short_cap, double threshold);
+
+/* The candidates gathered since dx_name_cands_begin: *variants (valid until the next begin)
+ * gets their numbers in no particular order; returns how many. */
+size_t dx_name_cands_get(dx_name_cands *c, const uint32_t **variants);
+
+/* For a candidate: the best similarity found for each word of the form it was gathered
+ * with (DX_NAME_BOUND_WORDS values in 255ths, rounded up, for dx_name_score_may_reach), or
+ * NULL when it must be
+ * scored regardless (reached through a joined word or an original-script name). */
+const unsigned char *dx_name_cands_found(const dx_name_cands *c, uint32_t variant);
 
 #endif

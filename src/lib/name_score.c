@@ -54,6 +54,7 @@
 #include "name_score.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "name_tables.inc"
@@ -77,6 +78,10 @@
 #define COST_SUBST 2.0        /* unaligned word when both names have some: a different name */
 #define COST_EXTRA_QUERY 0.5  /* unaligned word of name1 only: an extra word */
 #define COST_EXTRA_LISTED 0.4 /* unaligned word of name2 only */
+#define SHORT_WORD 6          /* the screening cap applies up to this many letters */
+
+const dx_name_costs DX_NAME_COSTS_PAIR = {COST_EXTRA_QUERY, COST_EXTRA_LISTED, 1.0, SIM_INITIAL};
+const dx_name_costs DX_NAME_COSTS_SCREEN = {2.0, 0.8, 0.6, 0.6};
 #define LF_SAME_FAMILY 0.02
 #define LF_MISSING 0.03
 #define LF_MISSING_CO 0.01
@@ -168,6 +173,7 @@ static void join_letter_runs(name_side *sd)
             char *dst = sd->joined + sd->joined_len;
             for (size_t k = i; k < j; k++)
                 dst[k - i] = sd->tok[k].s[0];
+            sd->tok[out] = (name_tok){0};
             sd->tok[out].s = dst;
             sd->tok[out].len = j - i;
             sd->joined_len += j - i;
@@ -263,7 +269,9 @@ static void classify(name_side *sd, dx_name_schema schema)
         classify_tok(&sd->tok[i], schema);
 }
 
-static double tok_sim(const name_tok *x, const name_tok *y);
+static double tok_sim(const name_tok *x, const name_tok *y, double short_cap,
+                      double initial_sim);
+static bool is_content(const name_tok *t);
 
 /* Does word `t` equal some word of `other` exactly? */
 static bool has_exact(const name_side *other, const name_tok *t)
@@ -276,32 +284,47 @@ static bool has_exact(const name_side *other, const name_tok *t)
 
 /* Join 2-4 adjacent words of `sd` into one when the joined form matches a word of `other`
  * ("Good Will" / "Goodwill", "Pol Pot" / "PolPot") and none of them matches on its own. */
+/* Could a joined word of `ncp` code points match some word of `other` at COMPOUND_SIM? That
+ * needs an edit distance of at most 1, so lengths within one. */
+static bool compound_length_fits(const name_side *other, size_t ncp)
+{
+    for (size_t j = 0; j < other->n; j++) {
+        size_t o = other->tok[j].ncp < 64 ? other->tok[j].ncp : 64;
+        if (o >= 4 && o + 1 >= ncp && o <= ncp + 1)
+            return true;
+    }
+    return false;
+}
+
+/* Join 2-4 adjacent words of `sd` into one when the joined form matches a word of `other`
+ * ("Good Will" / "Goodwill", "Pol Pot" / "PolPot") and none of them matches on its own. */
 static void merge_compounds(name_side *sd, const name_side *other, dx_name_schema schema)
 {
     for (size_t i = 0; i < sd->n; i++) {
         for (size_t k = 4; k >= 2; k--) {
             if (i + k > sd->n)
                 continue;
-            name_tok cat = {sd->joined + sd->joined_len, 0, 0, W_WORD, DX_WORD_PLAIN};
-            bool fits = true, any_exact = false;
+            size_t ncp = 0, len = 0;
+            bool any_exact = false;
             for (size_t m = i; m < i + k; m++) {
                 any_exact |= has_exact(other, &sd->tok[m]);
-                if (sd->joined_len + cat.len + sd->tok[m].len > sizeof(sd->joined)) {
-                    fits = false;
-                    break;
-                }
+                ncp += sd->tok[m].ncp;
+                len += sd->tok[m].len;
+            }
+            ncp = ncp < 64 ? ncp : 64;
+            if (any_exact || sd->joined_len + len > sizeof(sd->joined) ||
+                !compound_length_fits(other, ncp))
+                continue;
+            name_tok cat = {sd->joined + sd->joined_len, 0, ncp, W_WORD, DX_WORD_PLAIN, NULL, 0};
+            for (size_t m = i; m < i + k; m++) {
                 memcpy(sd->joined + sd->joined_len + cat.len, sd->tok[m].s, sd->tok[m].len);
                 cat.len += sd->tok[m].len;
             }
-            if (!fits || any_exact)
-                continue;
-            cat.ncp = decode_cps(cat.s, cat.len, (unsigned[64]){0}, 64);
             bool hit = false;
             for (size_t j = 0; j < other->n && !hit; j++) {
                 name_tok o = other->tok[j];
-                o.ncp = decode_cps(o.s, o.len, (unsigned[64]){0}, 64);
                 o.kind = DX_WORD_PLAIN;
-                hit = o.ncp >= 4 && tok_sim(&cat, &o) >= COMPOUND_SIM;
+                hit = o.ncp >= 4 && tok_sim(&cat, &o, 1.0, SIM_INITIAL) >= COMPOUND_SIM;
             }
             if (!hit)
                 continue;
@@ -321,6 +344,7 @@ static void side_build(name_side *sd, const dx_name_form *form, dx_name_schema s
     sd->n_lf = 0;
     sd->joined_len = 0;
     for (size_t i = 0; i < form->n_tokens && sd->n < MAX_TOK; i++) {
+        sd->tok[sd->n] = (name_tok){0};
         sd->tok[sd->n].s = form->tokens[i];
         sd->tok[sd->n].len = strlen(form->tokens[i]);
         if (sd->tok[sd->n].len > 0)
@@ -413,7 +437,8 @@ static size_t edit_distance(const unsigned *a, size_t alen, const unsigned *b, s
 }
 
 /* Similarity of two words (step 2 of the design comment). */
-static double tok_sim(const name_tok *x, const name_tok *y)
+static double tok_sim(const name_tok *x, const name_tok *y, double short_cap,
+                      double initial_sim)
 {
     if (x->len == y->len && memcmp(x->s, y->s, x->len) == 0)
         return 1.0;
@@ -423,11 +448,20 @@ static double tok_sim(const name_tok *x, const name_tok *y)
         const name_tok *ini = x->ncp == 1 ? x : y->ncp == 1 ? y : NULL;
         const name_tok *full = ini == x ? y : x;
         if (ini && full->ncp > 1 && memcmp(full->s, ini->s, ini->len) == 0)
-            return SIM_INITIAL;
+            return initial_sim;
         return 0.0;
     }
-    unsigned ca[64], cb[64];
-    size_t na = decode_cps(x->s, x->len, ca, 64), nb = decode_cps(y->s, y->len, cb, 64);
+    unsigned bufa[64], bufb[64];
+    const unsigned *ca = x->cps, *cb = y->cps;
+    size_t na = x->ncp < 64 ? x->ncp : 64, nb = y->ncp < 64 ? y->ncp : 64;
+    if (!ca) {
+        na = decode_cps(x->s, x->len, bufa, 64);
+        ca = bufa;
+    }
+    if (!cb) {
+        nb = decode_cps(y->s, y->len, bufb, 64);
+        cb = bufb;
+    }
     double jw = jaro_winkler_cps(ca, na, cb, nb);
     size_t longer = na > nb ? na : nb;
     size_t d = edit_distance(ca, na, cb, nb);
@@ -436,6 +470,8 @@ static double tok_sim(const name_tok *x, const name_tok *y)
     if (d > budget)
         lev -= OVER_BUDGET * (double)(d - budget);
     double sim = jw < lev ? jw : lev;
+    if (d >= 2 && longer <= SHORT_WORD && sim > short_cap)
+        sim = short_cap;
     return sim < SIM_FLOOR ? 0.0 : sim;
 }
 
@@ -446,14 +482,15 @@ typedef struct alignment {
 } alignment;
 
 /* Greedy one-to-one alignment: best similarity first, ties to the heavier pair. */
-static void align(const name_side *q, const name_side *l, alignment *al)
+static void align(const name_side *q, const name_side *l, const dx_name_costs *costs,
+                  alignment *al)
 {
     static const double eps = 1e-9;
     double m[MAX_TOK][MAX_TOK];
     for (size_t i = 0; i < q->n; i++) {
         al->pair_of_q[i] = -1;
         for (size_t j = 0; j < l->n; j++)
-            m[i][j] = tok_sim(&q->tok[i], &l->tok[j]);
+            m[i][j] = tok_sim(&q->tok[i], &l->tok[j], costs->short_fuzzy_cap, costs->initial_sim);
     }
     for (size_t j = 0; j < l->n; j++)
         al->pair_of_l[j] = -1;
@@ -557,18 +594,19 @@ static bool is_content(const name_tok *t)
 }
 
 /* Steps 3-4: the aligned-weight ratio, explained line by line. */
-static dx_status token_score(const name_side *q, const name_side *l, dx_strbuf *ex, double *out)
+static dx_status token_score(const name_side *q, const name_side *l, const dx_name_costs *costs,
+                             dx_strbuf *ex, double *out)
 {
     alignment al;
-    align(q, l, &al);
+    align(q, l, costs, &al);
     bool q_left = false, l_left = false;
     for (size_t i = 0; i < q->n; i++)
         q_left |= al.pair_of_q[i] < 0 && is_content(&q->tok[i]);
     for (size_t j = 0; j < l->n; j++)
         l_left |= al.pair_of_l[j] < 0 && is_content(&l->tok[j]);
     bool subst = q_left && l_left;
-    double cost_q = subst ? COST_SUBST : COST_EXTRA_QUERY;
-    double cost_l = subst ? COST_SUBST : COST_EXTRA_LISTED;
+    double cost_q = subst ? COST_SUBST : costs->extra_query;
+    double cost_l = subst ? COST_SUBST : costs->extra_listed;
     double num = 0.0, den = 0.0;
     dx_status st = DX_OK;
     if (ex && subst)
@@ -619,6 +657,37 @@ static void side_from_prep(name_side *sd, const dx_name_prep *p)
     sd->joined_len = 0;
 }
 
+static unsigned first_bit(const name_tok *t)
+{
+    unsigned cp[1];
+    return decode_cps(t->s, t->len, cp, 1) ? 1u << (cp[0] % 32) : 0;
+}
+
+/* The word statistics dx_name_score_may_reach reads instead of the words themselves. */
+static void summarise(dx_name_prep *p, const name_tok *words, size_t n)
+{
+    p->w_min = 1e9;
+    p->w_max = 0.0;
+    p->n_content = 0;
+    p->min_ncp = SIZE_MAX;
+    p->max_ncp = 0;
+    p->first_mask = p->initial_mask = 0;
+    for (size_t i = 0; i < n; i++) {
+        const name_tok *t = &words[i];
+        p->w_min = t->w < p->w_min ? t->w : p->w_min;
+        p->w_max = t->w > p->w_max ? t->w : p->w_max;
+        p->n_content += is_content(t);
+        if (t->ncp == 1)
+            p->initial_mask |= first_bit(t);
+        else
+            p->first_mask |= first_bit(t);
+        if (t->ncp >= 3 && t->kind != DX_WORD_EXACT) {
+            p->min_ncp = t->ncp < p->min_ncp ? t->ncp : p->min_ncp;
+            p->max_ncp = t->ncp > p->max_ncp ? t->ncp : p->max_ncp;
+        }
+    }
+}
+
 dx_status dx_name_prep_build(const dx_name_form *form, dx_name_schema schema, dx_arena *arena,
                              dx_name_prep **out)
 {
@@ -634,8 +703,15 @@ dx_status dx_name_prep_build(const dx_name_form *form, dx_name_schema schema, dx
     for (size_t i = 0; i < sd.n; i++) {
         words[i] = sd.tok[i];
         words[i].s = dx_arena_strndup(arena, sd.tok[i].s, sd.tok[i].len);
-        if (!words[i].s)
+        size_t ncp = sd.tok[i].ncp < 64 ? sd.tok[i].ncp : 64;
+        unsigned *cps = dx_arena_alloc(arena, (ncp ? ncp : 1) * sizeof(unsigned));
+        if (!words[i].s || !cps)
             return DX_ERR_NOMEM;
+        decode_cps(words[i].s, words[i].len, cps, ncp);
+        words[i].cps = cps;
+        words[i].letters = 0;
+        for (size_t k = 0; k < ncp; k++)
+            words[i].letters |= 1u << (cps[k] % 32);
     }
     memcpy(forms, sd.lf, sd.n_lf * sizeof(forms[0]));
     p->original = form->original ? dx_arena_strndup(arena, form->original,
@@ -643,6 +719,7 @@ dx_status dx_name_prep_build(const dx_name_form *form, dx_name_schema schema, dx
                                  : NULL;
     if (form->original && !p->original)
         return DX_ERR_NOMEM;
+    summarise(p, words, sd.n);
     p->words = words;
     p->n_words = sd.n;
     p->forms = forms;
@@ -653,8 +730,10 @@ dx_status dx_name_prep_build(const dx_name_form *form, dx_name_schema schema, dx
 }
 
 dx_status dx_name_score_prep(const dx_name_prep *query, const dx_name_prep *listed,
-                             double *score, dx_strbuf *explain)
+                             const dx_name_costs *costs, double *score, dx_strbuf *explain)
 {
+    if (!costs)
+        costs = &DX_NAME_COSTS_PAIR;
     if (query->original && listed->original && strcmp(query->original, listed->original) == 0) {
         if (explain) {
             dx_status st = dx_strbuf_printf(explain, "same original-script name\nscore 1.000\n");
@@ -671,7 +750,7 @@ dx_status dx_name_score_prep(const dx_name_prep *query, const dx_name_prep *list
     merge_compounds(&q, &l, schema);
     merge_compounds(&l, &q, schema);
     double s = 0.0, pen = 0.0;
-    dx_status st = token_score(&q, &l, explain, &s);
+    dx_status st = token_score(&q, &l, costs, explain, &s);
     if (st == DX_OK)
         st = legal_form_penalty(&q, &l, explain, &pen);
     s -= pen;
@@ -694,19 +773,107 @@ dx_status dx_name_score(const dx_name_form *query, const dx_name_form *listed,
     if (st == DX_OK)
         st = dx_name_prep_build(listed, schema, &arena, &l);
     if (st == DX_OK)
-        st = dx_name_score_prep(q, l, score, explain);
+        st = dx_name_score_prep(q, l, NULL, score, explain);
     dx_arena_free(&arena);
     return st;
 }
 
-double dx_name_word_sim(const dx_name_word *a, const dx_name_word *b)
+double dx_name_word_sim(const dx_name_word *a, const dx_name_word *b, double short_cap)
 {
-    return tok_sim(a, b);
+    return tok_sim(a, b, short_cap, SIM_INITIAL);
+}
+
+double dx_name_word_sim_bound(const dx_name_word *a, const dx_name_word *b, size_t min_edits,
+                              double short_cap)
+{
+    if (min_edits == 0)
+        return 1.0;
+    if (a->kind == DX_WORD_EXACT || b->kind == DX_WORD_EXACT || a->ncp <= 2 || b->ncp <= 2)
+        return a->ncp == 1 || b->ncp == 1 ? SIM_INITIAL : 0.0;
+    size_t longer = a->ncp > b->ncp ? a->ncp : b->ncp;
+    size_t budget = longer <= 4 ? 1 : longer <= 9 ? 2 : 3;
+    double lev = 1.0 - EDIT_COST * (double)min_edits;
+    if (min_edits > budget)
+        lev -= OVER_BUDGET * (double)(min_edits - budget);
+    if (min_edits >= 2 && longer <= SHORT_WORD && lev > short_cap)
+        lev = short_cap;
+    return lev < SIM_FLOOR ? 0.0 : lev;
 }
 
 dx_name_word dx_name_word_make(const char *s, size_t len, dx_name_schema schema)
 {
-    name_tok t = {s, len, 0, W_WORD, DX_WORD_PLAIN};
+    name_tok t = {s, len, 0, W_WORD, DX_WORD_PLAIN, NULL, 0};
     classify_tok(&t, schema);
+    unsigned cps[64];
+    size_t n = decode_cps(s, len, cps, 64);
+    for (size_t k = 0; k < n; k++)
+        t.letters |= 1u << (cps[k] % 32);
     return t;
+}
+
+/* The most query word `a` can be similar to a word of `l` that the candidate index did not
+ * pair with it, from l's word statistics: an initial of the other 0.8; at edit distance 3 or
+ * more only words of ten letters or more reach 0.7 (within budget), and words of four
+ * letters or fewer at distance 2 reach 0.5. Over-estimates are safe. */
+static double unpaired_bound(const name_tok *a, const dx_name_prep *l)
+{
+    if (a->kind == DX_WORD_EXACT)
+        return 0.0;
+    unsigned bit = first_bit(a);
+    if (a->ncp == 1)
+        return l->first_mask & bit ? SIM_INITIAL : 0.0;
+    if (l->initial_mask & bit)
+        return SIM_INITIAL;
+    if (a->ncp <= 2 || l->max_ncp == 0)
+        return 0.0;
+    size_t lo = l->min_ncp, hi = l->max_ncp;
+    if ((a->ncp >= 10 || hi >= 10) && hi + 3 >= a->ncp && lo <= a->ncp + 3)
+        return 1.0 - 3 * EDIT_COST;
+    if (a->ncp <= 4 && lo <= 4)
+        return SIM_FLOOR;
+    return 0.0;
+}
+
+/*
+ * Whether the ratio of token_score can reach t. With b_i the best similarity query word i can
+ * have, A the words with b_i > 0: at most |A| listed words align, so the lightest
+ * n_listed - |A| listed words are unaligned at least, and every query word outside A is;
+ * when both sides surely keep an unaligned content word, unaligned words cost COST_SUBST.
+ * Score >= t means sum over aligned (sim - t) * W - t * (unaligned costs) >= 0; each query
+ * word of A contributes at most the better of being aligned (W between its weight plus the
+ * lightest and the heaviest listed weight) or not (its unaligned cost).
+ */
+int dx_name_score_may_reach(const dx_name_prep *q, const dx_name_prep *l,
+                            const unsigned char *found,
+                            const dx_name_costs *costs, double t)
+{
+    if (q->n_words > DX_NAME_BOUND_WORDS)
+        return 1;
+    double b[DX_NAME_BOUND_WORDS];
+    size_t n_a = 0;
+    bool q_lost_content = false;
+    for (size_t i = 0; i < q->n_words; i++) {
+        b[i] = found[i] / 255.0;
+        if (b[i] < SIM_INITIAL) {
+            double u = unpaired_bound(&q->words[i], l);
+            b[i] = u > b[i] ? u : b[i];
+        }
+        n_a += b[i] > 0.0;
+        q_lost_content |= b[i] <= 0.0 && is_content(&q->words[i]);
+    }
+    bool subst = q_lost_content && l->n_content > n_a;
+    double cq = subst ? COST_SUBST : costs->extra_query;
+    double cl = subst ? COST_SUBST : costs->extra_listed;
+    /* At least n_listed - |A| listed words stay unaligned, each at least the lightest. */
+    double lhs = l->n_words > n_a ? -t * cl * l->w_min * (double)(l->n_words - n_a) : 0.0;
+    for (size_t i = 0; i < q->n_words; i++) {
+        double wq = q->words[i].w, out = -t * cq * wq;
+        if (b[i] <= 0.0) {
+            lhs += out;
+            continue;
+        }
+        double in = (b[i] - t) * (wq + (b[i] >= t ? l->w_max : l->w_min));
+        lhs += in > out ? in : out;
+    }
+    return lhs >= -1e-9;
 }

@@ -36,6 +36,8 @@ typedef struct dx_name_word {
     size_t ncp;    /* code points */
     double w;      /* weight */
     dx_name_word_kind kind;
+    const unsigned *cps; /* the first min(ncp, 64) code points, or NULL: decoded when needed */
+    unsigned letters;    /* bit (code point % 32) for each code point: a quick distance test */
 } dx_name_word;
 
 struct legal_form_entry;
@@ -53,16 +55,55 @@ typedef struct dx_name_prep {
     const struct legal_form_entry *const *forms;
     size_t n_forms;
     dx_name_schema schema;
+    double w_min, w_max; /* the lightest and heaviest word */
+    size_t n_content;    /* words other than titles and particles */
+    /* For dx_name_score_may_reach: the shortest and longest word of 3+ code points (not
+     * matched exactly only), and bit (first code point % 32) of the words of 2+ code points
+     * and of the one-letter words. */
+    size_t min_ncp, max_ncp;
+    unsigned first_mask, initial_mask;
 } dx_name_prep;
+
+/*
+ * What unaligned words cost and how similar two short words two edits apart can be. PAIR is
+ * the scorer as tuned on pairs of names (dexcheck match): an extra word is often a left-out
+ * middle name. SCREEN is for screening a record's full name against list names (search and
+ * screen, docs in search.c): a word of the person's name that the listed name lacks is
+ * evidence of another person, "Sarah" / "Lara" two edits apart is no evidence of the same
+ * one, and a listed initial ("M. Aziz") says less about a full name than in a pair.
+ */
+typedef struct dx_name_costs {
+    double extra_query;     /* an unaligned word of the query, when the listed name has none */
+    double extra_listed;    /* an unaligned word of the listed name, when the query has none */
+    double short_fuzzy_cap; /* the most similarity of words of <= 6 letters, 2+ edits apart */
+    double initial_sim;     /* of an initial and a word it begins ("v" / "vladimir") */
+} dx_name_costs;
+
+extern const dx_name_costs DX_NAME_COSTS_PAIR;
+extern const dx_name_costs DX_NAME_COSTS_SCREEN;
 
 /* Prepare `form` under `schema`, allocating in `arena`. DX_ERR_NOMEM (the arena may then hold
  * part of it, freed with the arena). */
 dx_status dx_name_prep_build(const dx_name_form *form, dx_name_schema schema, dx_arena *arena,
                              dx_name_prep **out);
 
-/* Score two names prepared under the same schema (the query's is used); as dx_name_score. */
+/* Score two names prepared under the same schema (the query's is used) with `costs` (NULL:
+ * DX_NAME_COSTS_PAIR); as dx_name_score. */
 dx_status dx_name_score_prep(const dx_name_prep *query, const dx_name_prep *listed,
-                             double *score, dx_strbuf *explain);
+                             const dx_name_costs *costs, double *score, dx_strbuf *explain);
+
+/*
+ * Can `query` score `threshold` or more against `listed`? A cheap, conservative test: 0 only
+ * when it cannot. found[i] / 255 is at least the similarity of query word i with every word of
+ * `listed` that is within edit distance 2 of it (or equal); pairs further apart are bounded
+ * here from their lengths, initials from their first letters. `costs` must be the ones the
+ * score would use. Not valid when a joined word or
+ * an original-script name could match (the caller scores those): it assumes the words as
+ * prepared. Query names of more than DX_NAME_BOUND_WORDS words always give 1.
+ */
+#define DX_NAME_BOUND_WORDS 8
+int dx_name_score_may_reach(const dx_name_prep *query, const dx_name_prep *listed,
+                            const unsigned char *found, const dx_name_costs *costs, double threshold);
 
 /* The similarity of two words in [0, 1] (step 2 of the design comment): 1 when equal, 0 below
  * SIM_FLOOR or between words that only match exactly. A similarity above DX_NAME_SIM_DIST2
@@ -70,9 +111,14 @@ dx_status dx_name_score_prep(const dx_name_prep *query, const dx_name_prep *list
  * longer word has four code points or fewer; words of one or two code points match only
  * equally or as an initial of a longer word (0.8). The candidate index relies on these
  * bounds (tests/unit/test_match.c checks them). */
-double dx_name_word_sim(const dx_name_word *a, const dx_name_word *b);
+double dx_name_word_sim(const dx_name_word *a, const dx_name_word *b, double short_cap);
 
 #define DX_NAME_SIM_DIST2 0.7
+
+/* An upper bound of dx_name_word_sim(a, b, short_cap) when the two words are known to be at
+ * least `min_edits` edits apart (from their lengths and letters); cheap. */
+double dx_name_word_sim_bound(const dx_name_word *a, const dx_name_word *b, size_t min_edits,
+                              double short_cap);
 
 /* A word of `len` bytes at `s`, classified as the scorer would under `schema`. */
 dx_name_word dx_name_word_make(const char *s, size_t len, dx_name_schema schema);

@@ -16,12 +16,31 @@
  * entry id on OFAC's list. Such entries form one group; a search returns one hit per group,
  * naming every source, the best-scoring first.
  *
+ * Screening costs. Names are scored with DX_NAME_COSTS_SCREEN rather than the pair costs of
+ * `dexcheck match`: the query is a record's whole name, so a word of it that the listed name
+ * lacks costs 2.0 of its weight (not 0.5: "Martin Wilson" is not the listed "Martin"), a
+ * listed word the query lacks 0.8 (not 0.4; lists carry patronymics and middle names a
+ * record may leave out, so it stays below the query's), two words of six letters or fewer
+ * two edits apart are at most 0.6 similar ("Sarah" / "Lara", "Jones" / "Joel"), and an
+ * initial matches a word it begins at 0.6 (0.8 in pairs: "M. Aziz" says little about
+ * "Azize Manço"). Measured by
+ * `make eval` on the synthetic negatives and the perturbed UN persons (scripts/eval-search.sh).
+ *
+ * The default threshold of a search is 0.81, above the pair scorer's 0.77 (dexcheck match):
+ * screening compares one name with some 90,000 listed names, so a threshold that balances
+ * precision and recall on one pair at a time alerts too often. It was chosen with `make
+ * eval` (scripts/eval-search.sh) on the same data that measures it, so those figures are
+ * in-sample: at 0.81 the perturbed UN persons are found at 99.3 % and the synthetic
+ * negatives alert 0.8 per 1,000; at 0.80, 99.4 % and 1.0 per 1,000; at 0.77, 99.4 % and
+ * 1.7 per 1,000. The OFAC-compatible mode keeps its 0.85.
+ *
  * Searching. The query name is prepared under each schema its eligible entries use (a person
  * query is compared with persons and entries of unknown kind, an organisation with
  * organisations and unknown kinds, a vessel with vessels, aircraft and unknown kinds; "any"
  * with everything), in both orders when it is in list form. The index returns the variants
- * that can reach the threshold (less the largest bonus below); each is scored and the best
- * score per entry kept. With --exhaustive, or when the index cannot answer with its
+ * that can reach the threshold (less the largest bonus below); a candidate whose words cannot
+ * reach it, by the similarities the index found (dx_name_score_may_reach), is dropped
+ * without scoring; the others are scored and the best score per entry kept. With --exhaustive, or when the index cannot answer with its
  * guarantee, every eligible variant is scored. The OFAC-compatible algorithm scores the
  * names as listed with ofac_score.c; its candidates come from the same index, which is built
  * for the default scorer: `make eval` reports how far the two agree.
@@ -57,6 +76,7 @@
 #include "strbuf.h"
 #include "strmap.h"
 
+#define SEARCH_THRESHOLD 0.81
 #define DOB_SAME_DAY 0.03
 #define DOB_NEAR -0.03
 #define DOB_DIFFERENT -0.10
@@ -88,6 +108,11 @@ typedef struct ix_entry {
     const char *ofac_key;  /* OFAC entity number this entry is or repeats, or NULL */
 } ix_entry;
 
+typedef struct id_holder {
+    const char *id; /* normalised (dx_identifier_norm) */
+    uint32_t entry;
+} id_holder;
+
 typedef struct ix_variant {
     uint32_t entry;
     int reordered;        /* the given-first order of a list-form name */
@@ -105,8 +130,9 @@ struct dx_index {
     size_t n_entries, cap_entries;
     ix_variant *variants;
     size_t n_variants, cap_variants;
-    dx_strmap ids;        /* normalised identifier -> entry + 1 of its first holder */
-    uint32_t *next_id;    /* further holders: chain by entry (UINT32_MAX: none) */
+    id_holder *holders;   /* (identifier, entry), sorted by identifier once built */
+    size_t n_holders, cap_holders;
+    dx_strmap ids;        /* normalised identifier -> its first index in holders */
     dx_strmap ofac;       /* OFAC entity number -> group */
 };
 
@@ -215,6 +241,15 @@ static dx_status add_name(build_ctx *b, uint32_t entry, const dx_entry *e, const
     return st == DX_ERR_ENCODING || st == DX_ERR_LIMIT ? DX_OK : st;
 }
 
+/* Is alpha-2 `code` one of the pairs of `codes` (concatenated alpha-2 codes)? */
+static int has_country(const char *codes, const char *code)
+{
+    for (const char *c = codes; c[0]; c += 2)
+        if (c[0] == code[0] && c[1] == code[1])
+            return 1;
+    return 0;
+}
+
 static int is_country_fact(const char *type)
 {
     static const char *const T[] = {"nationality", "citizenship", "country", "address", "pob"};
@@ -233,16 +268,39 @@ static dx_status add_identifier(dx_index *ix, uint32_t entry, const char *value)
     if (!dx_identifier_norm(value, norm, sizeof norm))
         return DX_OK;
     char *key = dx_arena_strndup(&ix->arena, norm, strlen(norm));
-    if (!key)
+    if (!key || grow((void **)&ix->holders, &ix->cap_holders, ix->n_holders + 1,
+                     sizeof(*ix->holders)) != DX_OK)
         return DX_ERR_NOMEM;
-    int inserted = 0;
-    size_t first = 0;
-    dx_status st = dx_strmap_put(&ix->ids, key, entry, &inserted, &first);
-    if (st != DX_OK || inserted || first == entry)
-        return st;
-    /* Chain further holders after the first (the chain is walked at search time). */
-    ix->next_id[entry] = ix->next_id[first];
-    ix->next_id[first] = entry;
+    ix->holders[ix->n_holders++] = (id_holder){key, entry};
+    return DX_OK;
+}
+
+static int cmp_holder(const void *a, const void *b)
+{
+    const id_holder *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+/* Sort the identifier holders, drop repeats, and map each identifier to its first holder. */
+static dx_status index_identifiers(dx_index *ix)
+{
+    if (ix->n_holders)
+        qsort(ix->holders, ix->n_holders, sizeof(*ix->holders), cmp_holder);
+    size_t k = 0;
+    for (size_t i = 0; i < ix->n_holders; i++) {
+        if (k && cmp_holder(&ix->holders[k - 1], &ix->holders[i]) == 0)
+            continue;
+        ix->holders[k++] = ix->holders[i];
+    }
+    ix->n_holders = k;
+    for (size_t i = 0; i < k; i++) {
+        if (i && strcmp(ix->holders[i - 1].id, ix->holders[i].id) == 0)
+            continue;
+        dx_status st = dx_strmap_put(&ix->ids, ix->holders[i].id, i, NULL, NULL);
+        if (st != DX_OK)
+            return st;
+    }
     return DX_OK;
 }
 
@@ -260,7 +318,7 @@ static dx_status add_facts(build_ctx *b, ix_entry *ie, uint32_t entry, const dx_
         if (strcmp(f->type, "dob") == 0)
             n_dobs += dx_dob_parse_fact(f->value, dobs + n_dobs, MAX_DOBS - n_dobs);
         else if (is_country_fact(f->type) && f->country[0] && n_c < MAX_COUNTRIES &&
-                 !strstr(countries, f->country)) /* codes are pairs: a false hit is harmless */
+                 !has_country(countries, f->country))
             memcpy(countries + 2 * n_c++, f->country, 3);
         else if (is_identifier_fact(f->type))
             st = add_identifier(ix, entry, f->value);
@@ -291,15 +349,12 @@ static dx_status add_entry(void *ctx, const dx_entry *e)
 {
     build_ctx *b = ctx;
     dx_index *ix = b->ix;
-    size_t cap_next = ix->cap_entries;
-    if (grow((void **)&ix->entries, &ix->cap_entries, ix->n_entries + 1, sizeof(*ix->entries)) ||
-        grow((void **)&ix->next_id, &cap_next, ix->cap_entries, sizeof(*ix->next_id)))
+    if (grow((void **)&ix->entries, &ix->cap_entries, ix->n_entries + 1, sizeof(*ix->entries)))
         return DX_ERR_NOMEM;
     uint32_t n = (uint32_t)ix->n_entries;
     ix_entry *ie = &ix->entries[n];
     *ie = (ix_entry){.list_id = b->list_id, .kind = e->kind, .concern_types = e->concern_types,
                      .group = n, .next_in_group = UINT32_MAX};
-    ix->next_id[n] = UINT32_MAX;
     ie->entry_id = dx_arena_strndup(&ix->arena, e->entry_id, strlen(e->entry_id));
     ie->name = dx_arena_strndup(&ix->arena, e->name, strlen(e->name));
     if (!ie->entry_id || !ie->name)
@@ -378,6 +433,8 @@ static dx_status read_lists(dx_index *ix, dx_store *store, dx_diags *diags)
     if (st == DX_OK)
         st = group_parties(ix);
     if (st == DX_OK)
+        st = index_identifiers(ix);
+    if (st == DX_OK)
         st = dx_name_index_finish(ix->names);
     return st;
 }
@@ -429,7 +486,7 @@ void dx_index_free(dx_index *ix)
     dx_free(ix->lists);
     dx_free(ix->entries);
     dx_free(ix->variants);
-    dx_free(ix->next_id);
+    dx_free(ix->holders);
     dx_strmap_free(&ix->ids);
     dx_strmap_free(&ix->ofac);
     dx_arena_free(&ix->arena);
@@ -451,6 +508,11 @@ void dx_index_list(const dx_index *ix, size_t i, const char **list_id, long long
 }
 
 /* ---------------------------------------------------------------- searching ---- */
+
+double dx_search_default_threshold(dx_algorithm algorithm)
+{
+    return algorithm == DX_ALGO_OFAC ? dx_match_default_threshold(algorithm) : SEARCH_THRESHOLD;
+}
 
 struct dx_search_result {
     dx_arena arena;
@@ -479,6 +541,7 @@ typedef struct searcher {
     float *best;        /* by entry: best name score of this search */
     uint32_t *best_var; /* by entry: the variant that gave it */
     uint32_t *mark;     /* by entry: epoch of the search that set best */
+    uint32_t *id_mark;  /* by entry: epoch of the search in which an identifier matched */
     uint32_t epoch;
     uint32_t *touched;  /* entries scored in this search */
     size_t n_touched;
@@ -490,6 +553,7 @@ static void searcher_free(searcher *s)
     dx_free(s->best);
     dx_free(s->best_var);
     dx_free(s->mark);
+    dx_free(s->id_mark);
     dx_free(s->touched);
 }
 
@@ -500,8 +564,10 @@ static dx_status searcher_init(searcher *s, const dx_index *ix)
     s->best = dx_malloc(n * sizeof(float));
     s->best_var = dx_malloc(n * sizeof(uint32_t));
     s->mark = dx_calloc(n, sizeof(uint32_t));
+    s->id_mark = dx_calloc(n, sizeof(uint32_t));
     s->touched = dx_malloc(n * sizeof(uint32_t));
-    dx_status st = s->best && s->best_var && s->mark && s->touched ? DX_OK : DX_ERR_NOMEM;
+    dx_status st =
+        s->best && s->best_var && s->mark && s->id_mark && s->touched ? DX_OK : DX_ERR_NOMEM;
     if (st == DX_OK)
         st = dx_name_cands_new(ix->names, &s->cands);
     if (st != DX_OK)
@@ -558,7 +624,7 @@ static double score_variant(const dx_index *ix, const query_forms *f, const dx_s
     double best = 0.0;
     for (int o = 0; o < 2; o++) {
         double sc = 0.0;
-        if (f->prep[s][o] && dx_name_score_prep(f->prep[s][o], v->prep, &sc, NULL) == DX_OK &&
+        if (f->prep[s][o] && dx_name_score_prep(f->prep[s][o], v->prep, &DX_NAME_COSTS_SCREEN, &sc, NULL) == DX_OK &&
             sc > best)
             best = sc;
     }
@@ -566,15 +632,22 @@ static double score_variant(const dx_index *ix, const query_forms *f, const dx_s
     return best;
 }
 
-static void consider(searcher *s, const query_forms *f, const dx_search_query *q, uint32_t v,
-                     dx_algorithm algo, double floor)
+/* Score variant v unless it is not eligible or, given the similarities the index found
+ * (`found`, NULL: none), it cannot reach `floor`. Returns 1 when it was scored. */
+static int consider(searcher *s, const query_forms *f, const dx_search_query *q, uint32_t v,
+                    dx_algorithm algo, double floor, const unsigned char *found)
 {
     const ix_variant *var = &s->ix->variants[v];
-    if (!f->eligible[var->prep->schema] || (algo == DX_ALGO_OFAC && var->reordered))
-        return;
+    dx_name_schema schema = var->prep->schema;
+    if (!f->eligible[schema] || (algo == DX_ALGO_OFAC && var->reordered))
+        return 0;
+    if (found && algo == DX_ALGO_DEFAULT &&
+        !dx_name_score_may_reach(f->prep[schema][0], var->prep, found, &DX_NAME_COSTS_SCREEN,
+                                 floor))
+        return 0;
     double sc = score_variant(s->ix, f, q, var, algo);
     if (sc < floor)
-        return;
+        return 1;
     uint32_t e = var->entry;
     if (s->mark[e] != s->epoch) {
         s->mark[e] = s->epoch;
@@ -585,37 +658,79 @@ static void consider(searcher *s, const query_forms *f, const dx_search_query *q
         s->best[e] = (float)sc;
         s->best_var[e] = v;
     }
+    return 1;
 }
 
 static void new_epoch(searcher *s)
 {
     if (++s->epoch == 0) {
         memset(s->mark, 0, (s->ix->n_entries + 1) * sizeof(uint32_t));
+        memset(s->id_mark, 0, (s->ix->n_entries + 1) * sizeof(uint32_t));
         s->epoch = 1;
     }
     s->n_touched = 0;
+}
+
+/* Do two prepared forms have the same words in the same order? */
+static int same_words(const dx_name_prep *a, const dx_name_prep *b)
+{
+    if (a->n_words != b->n_words)
+        return 0;
+    for (size_t i = 0; i < a->n_words; i++)
+        if (a->words[i].len != b->words[i].len ||
+            memcmp(a->words[i].s, b->words[i].s, a->words[i].len) != 0)
+            return 0;
+    return 1;
+}
+
+/* Gather the index's candidates for every eligible schema; 0 when the index cannot answer.
+ * Organisation, vessel and "any" forms of a name have the same words (only weights differ),
+ * and a person's form usually too (it differs when legal forms or letter runs were taken
+ * out): one lookup serves all the forms with the same words. */
+static int gather(searcher *s, const query_forms *f, double floor)
+{
+    dx_name_cands_begin(s->ix->names, s->cands);
+    double cap = DX_NAME_COSTS_SCREEN.short_fuzzy_cap;
+    unsigned others = 0;
+    const dx_name_prep *form = NULL, *person = NULL;
+    static const dx_name_schema other[] = {DX_SCHEMA_ANY, DX_SCHEMA_ORGANIZATION,
+                                           DX_SCHEMA_VESSEL};
+    for (size_t i = 0; i < 3; i++)
+        if (f->eligible[other[i]] && f->prep[other[i]][0]) {
+            others |= 1u << other[i];
+            form = form ? form : f->prep[other[i]][0];
+        }
+    if (f->eligible[DX_SCHEMA_PERSON])
+        person = f->prep[DX_SCHEMA_PERSON][0];
+    int complete = 1;
+    if (person && form && same_words(person, form))
+        return dx_name_cands_add(s->ix->names, s->cands, person,
+                                 others | 1u << DX_SCHEMA_PERSON, cap, floor);
+    if (person)
+        complete &= dx_name_cands_add(s->ix->names, s->cands, person, 1u << DX_SCHEMA_PERSON,
+                                      cap, floor);
+    if (form)
+        complete &= dx_name_cands_add(s->ix->names, s->cands, form, others, cap, floor);
+    return complete;
 }
 
 /* Score the candidates (or every variant); returns how many were scored. */
 static size_t score_names(searcher *s, const query_forms *f, const dx_search_query *q,
                           const dx_search_options *o, double threshold, int *exhaustive)
 {
-    const uint32_t *cand = NULL;
-    size_t n = 0;
-    int complete = 0;
     double floor = threshold - MAX_BONUS;
-    if (!o->exhaustive)
-        dx_name_index_candidates(s->ix->names, f->all, f->n_all, floor, s->cands, &cand, &n,
-                                 &complete);
-    *exhaustive = o->exhaustive || !complete;
+    *exhaustive = o->exhaustive || !gather(s, f, floor);
     if (*exhaustive) {
         for (uint32_t v = 0; v < s->ix->n_variants; v++)
-            consider(s, f, q, v, o->algorithm, floor);
+            consider(s, f, q, v, o->algorithm, floor, NULL);
         return s->ix->n_variants;
     }
+    const uint32_t *cand = NULL;
+    size_t n = dx_name_cands_get(s->cands, &cand), scored = 0;
     for (size_t i = 0; i < n; i++)
-        consider(s, f, q, cand[i], o->algorithm, floor);
-    return n;
+        scored += consider(s, f, q, cand[i], o->algorithm, floor,
+                           dx_name_cands_found(s->cands, cand[i]));
+    return scored;
 }
 
 /* Does the query give a country the entry names? -1: no evidence either way. */
@@ -659,18 +774,21 @@ static double evidence(const query_forms *f, const dx_search_query *q, const ix_
 static void identifier_hits(searcher *s, const dx_search_query *q)
 {
     char norm[128];
+    const dx_index *ix = s->ix;
     for (size_t i = 0; i < q->n_identifiers; i++) {
-        size_t first;
+        size_t at;
         if (!q->identifiers[i] || !dx_identifier_norm(q->identifiers[i], norm, sizeof norm) ||
-            !dx_strmap_get(&s->ix->ids, norm, &first))
+            !dx_strmap_get(&ix->ids, norm, &at))
             continue;
-        for (uint32_t e = (uint32_t)first; e != UINT32_MAX; e = s->ix->next_id[e]) {
+        for (; at < ix->n_holders && strcmp(ix->holders[at].id, norm) == 0; at++) {
+            uint32_t e = ix->holders[at].entry;
             if (s->mark[e] != s->epoch) {
                 s->mark[e] = s->epoch;
                 s->touched[s->n_touched++] = e;
+                s->best[e] = 0.0f; /* the name did not reach the floor */
                 s->best_var[e] = UINT32_MAX;
             }
-            s->best[e] = 2.0f; /* marks an identifier hit */
+            s->id_mark[e] = s->epoch;
         }
     }
 }
@@ -678,6 +796,7 @@ static void identifier_hits(searcher *s, const dx_search_query *q)
 typedef struct scored {
     uint32_t entry, group;
     double score, name_score;
+    int by_id; /* an identifier of the query is the entry's */
     const char *list_id, *entry_id;
 } scored;
 
@@ -710,13 +829,13 @@ static dx_status rank(searcher *s, const query_forms *f, const dx_search_query *
     size_t n = 0;
     for (size_t i = 0; i < s->n_touched; i++) {
         uint32_t e = s->touched[i];
-        int by_id = s->best[e] > 1.5f;
-        double name = s->best_var[e] == UINT32_MAX ? 0.0 : by_id ? -1.0 : s->best[e];
-        double sc = by_id ? 1.0 : s->best[e] + evidence(f, q, &s->ix->entries[e], NULL);
+        int by_id = s->id_mark[e] == s->epoch;
+        double name = s->best[e] < 0.0f ? 0.0 : s->best[e];
+        double sc = by_id ? 1.0 : name + evidence(f, q, &s->ix->entries[e], NULL);
         sc = sc < 0.0 ? 0.0 : sc > 1.0 ? 1.0 : sc;
         const ix_entry *ie = &s->ix->entries[e];
         if (sc >= threshold)
-            list[n++] = (scored){e, ie->group, sc, name, ie->list_id, ie->entry_id};
+            list[n++] = (scored){e, ie->group, sc, name, by_id, ie->list_id, ie->entry_id};
     }
     qsort(list, n, sizeof(*list), cmp_group);
     size_t k = 0;
@@ -749,7 +868,7 @@ static dx_status explain_name(const searcher *s, const query_forms *f, const dx_
         if (!f->prep[sc][o])
             continue;
         dx_strbuf_reset(&trial);
-        st = dx_name_score_prep(f->prep[sc][o], v->prep, &score, &trial);
+        st = dx_name_score_prep(f->prep[sc][o], v->prep, &DX_NAME_COSTS_SCREEN, &score, &trial);
         if (st == DX_OK && score > top) {
             top = score;
             dx_strbuf_reset(&best);
@@ -774,15 +893,15 @@ static dx_status explain_hit(const searcher *s, const query_forms *f, const dx_s
     dx_strbuf ex = DX_STRBUF_INIT;
     dx_status st = DX_OK;
     uint32_t v = s->best_var[h->entry];
-    if (h->name_score < 0.0)
+    if (v != UINT32_MAX)
+        st = explain_name(s, f, q, &s->ix->variants[v], algo, &ex);
+    if (st == DX_OK && h->by_id)
         st = dx_strbuf_printf(&ex, "an identifier of the query is one of the entry's: "
                                    "score 1.000\n");
-    else if (v != UINT32_MAX)
-        st = explain_name(s, f, q, &s->ix->variants[v], algo, &ex);
-    if (st == DX_OK && h->name_score >= 0.0) {
+    else if (st == DX_OK)
         evidence(f, q, &s->ix->entries[h->entry], &ex);
+    if (st == DX_OK)
         st = dx_strbuf_printf(&ex, "final score %.3f", h->score);
-    }
     if (st == DX_OK && !(*out = dx_arena_strndup(arena, ex.data ? ex.data : "", ex.len)))
         st = DX_ERR_NOMEM;
     dx_strbuf_free(&ex);
@@ -826,8 +945,7 @@ static dx_status make_hits(const searcher *s, const query_forms *f, const dx_sea
         dx_search_hit *h = &r->hits[i];
         *h = (dx_search_hit){e->list_id, e->entry_id, e->name,
                              v == UINT32_MAX ? e->name : s->ix->variants[v].text, e->kind,
-                             e->concern_types, list[i].score,
-                             list[i].name_score < 0.0 ? 1.0 : list[i].name_score, NULL, 0, NULL};
+                             e->concern_types, list[i].score, list[i].name_score, NULL, 0, NULL};
         st = hit_sources(s->ix, list[i].entry, &r->arena, h);
         if (st == DX_OK && o->explain)
             st = explain_hit(s, f, q, &list[i], o->algorithm, &r->arena, &h->explanation);
@@ -843,7 +961,7 @@ static dx_status search_with(searcher *s, const dx_search_query *q, const dx_sea
         return DX_ERR_INVALID;
     if (strlen(q->name) > DX_NAME_MAX_BYTES)
         return DX_ERR_LIMIT;
-    double threshold = o->threshold >= 0.0 ? o->threshold : dx_match_default_threshold(o->algorithm);
+    double threshold = o->threshold >= 0.0 ? o->threshold : dx_search_default_threshold(o->algorithm);
     query_forms f = {.arena = DX_ARENA_INIT};
     dx_search_result *r = dx_calloc(1, sizeof(*r));
     scored *list = NULL;

@@ -7,8 +7,8 @@
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-make --no-print-directory -s install VARIANT="$(basename "$BUILD")" DESTDIR="$tmp/root" \
-    PREFIX=/usr > "$tmp/install.log" 2>&1
+make --no-print-directory -s install BUILD_ROOT="$(dirname "$BUILD")" \
+    VARIANT="$(basename "$BUILD")" DESTDIR="$tmp/root" PREFIX=/usr > "$tmp/install.log" 2>&1
 check "make install succeeds" test $? -eq 0
 check "binary installed and runs" sh -c "'$tmp/root/usr/bin/dexcheck' --version | grep -q '^dexcheck '"
 check "man page installed" test -s "$tmp/root/usr/share/man/man1/dexcheck.1"
