@@ -21,5 +21,6 @@
 #include "dexcheck/rules.h"
 #include "dexcheck/rules_records.h"
 #include "dexcheck/report.h"
+#include "dexcheck/screen.h"
 
 #endif

@@ -34,6 +34,7 @@ int dx_cli_lists(int argc, char **argv);   /* cmd_lists.c */
 int dx_cli_match(int argc, char **argv);   /* cmd_match.c */
 int dx_cli_search(int argc, char **argv);  /* cmd_search.c */
 int dx_cli_rules(int argc, char **argv);   /* cmd_rules.c */
+int dx_cli_screen(int argc, char **argv);  /* cmd_screen.c */
 
 /*
  * Print diagnostics as `path:line:col: severity: message`, then the source line and a caret

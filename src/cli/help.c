@@ -36,7 +36,10 @@ static const help_page pages[] = {
      "Reads the input records (a folder of CSV files recognised by name, default the\n"
      "current folder), screens every name against the imported lists, evaluates the\n"
      "rules, decides each deemed export and writes the outputs. A bad row never stops\n"
-     "a screen: it is reported, and the subjects it concerns get needs_review.\n",
+     "a screen: it is reported, and the subjects it concerns get needs_review. Prints\n"
+     "a summary (on standard error when --json - writes to standard output). A store\n"
+     "without lists is a warning: the rules still run, and a LIST-NONE finding says\n"
+     "that no name was screened.\n",
      "  -o, --output FILE   write the Excel audit workbook (.xlsx)\n"
      "  --json FILE         write one JSON object per result ('-' = standard output)\n"
      "  --csv FILE          write the same keys as CSV columns\n"
@@ -51,7 +54,7 @@ static const help_page pages[] = {
      "  1   done, at least one result needs attention\n" EXIT_USAGE
      "  3   an input file could not be read at all\n"
      "  4   rule error\n" EXIT_TAIL,
-     "deemed-export screening arrives with the rules engine"},
+     NULL},
     {"search", "search the imported lists for a name",
      "usage: dexcheck search [OPTIONS] NAME\n"
      "       dexcheck search [OPTIONS] --batch FILE.csv\n",
@@ -67,7 +70,7 @@ static const help_page pages[] = {
      "  --schema KIND       person, organization, vessel or any (default any)\n"
      "  --list LIST         search only this list (repeat for several; ids as in\n"
      "                      'dexcheck lists status')\n"
-     "  --threshold X       lowest score shown (0-1; default 0.77, OFAC mode 0.85)\n"
+     "  --threshold X       lowest score shown (0-1; default 0.81, OFAC mode 0.85)\n"
      "  --algorithm A       default, or ofac (the score of OFAC's own search tool)\n"
      "  --limit N           show at most N entries (default 10; 0 = all)\n"
      "  --exhaustive        score every list name, not only the index's candidates\n"

@@ -21,6 +21,7 @@ static const struct {
     {"match", dx_cli_match},
     {"search", dx_cli_search},
     {"rules", dx_cli_rules},
+    {"screen", dx_cli_screen},
 };
 
 static dx_cli_command_fn command_find(const char *name)

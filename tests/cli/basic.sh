@@ -26,7 +26,7 @@ err_has() { grep -q -e "$1" "$err"; }
 out_empty() { [ ! -s "$out" ]; }
 
 commands="screen search match lists rules records review rescreen runs history help"
-pending="screen review rescreen runs history"
+pending="review rescreen runs history"
 
 run --version
 check "--version exits 0" status_is 0
