@@ -78,7 +78,8 @@
 #define COST_SUBST 2.0        /* unaligned word when both names have some: a different name */
 #define COST_EXTRA_QUERY 0.5  /* unaligned word of name1 only: an extra word */
 #define COST_EXTRA_LISTED 0.4 /* unaligned word of name2 only */
-#define SHORT_WORD 6          /* the screening cap applies up to this many letters */
+#define SHORT_WORD 6          /* the screening cap applies up to this many letters, 2+ edits */
+#define TINY_WORD 4           /* and up to this many, 1+ edit ("lei" / "wei", "hao" / "zhao") */
 
 const dx_name_costs DX_NAME_COSTS_PAIR = {COST_EXTRA_QUERY, COST_EXTRA_LISTED, 1.0, SIM_INITIAL};
 const dx_name_costs DX_NAME_COSTS_SCREEN = {2.0, 0.8, 0.6, 0.6};
@@ -470,7 +471,7 @@ static double tok_sim(const name_tok *x, const name_tok *y, double short_cap,
     if (d > budget)
         lev -= OVER_BUDGET * (double)(d - budget);
     double sim = jw < lev ? jw : lev;
-    if (d >= 2 && longer <= SHORT_WORD && sim > short_cap)
+    if (((d >= 2 && longer <= SHORT_WORD) || (d >= 1 && longer <= TINY_WORD)) && sim > short_cap)
         sim = short_cap;
     return sim < SIM_FLOOR ? 0.0 : sim;
 }
@@ -795,7 +796,7 @@ double dx_name_word_sim_bound(const dx_name_word *a, const dx_name_word *b, size
     double lev = 1.0 - EDIT_COST * (double)min_edits;
     if (min_edits > budget)
         lev -= OVER_BUDGET * (double)(min_edits - budget);
-    if (min_edits >= 2 && longer <= SHORT_WORD && lev > short_cap)
+    if (((min_edits >= 2 && longer <= SHORT_WORD) || longer <= TINY_WORD) && lev > short_cap)
         lev = short_cap;
     return lev < SIM_FLOOR ? 0.0 : lev;
 }

@@ -75,7 +75,8 @@ typedef struct dx_name_prep {
 typedef struct dx_name_costs {
     double extra_query;     /* an unaligned word of the query, when the listed name has none */
     double extra_listed;    /* an unaligned word of the listed name, when the query has none */
-    double short_fuzzy_cap; /* the most similarity of words of <= 6 letters, 2+ edits apart */
+    double short_fuzzy_cap; /* the most similarity of words of <= 6 letters 2+ edits apart,
+                               and of words of <= 4 letters 1+ edit apart */
     double initial_sim;     /* of an initial and a word it begins ("v" / "vladimir") */
 } dx_name_costs;
 
