@@ -612,8 +612,14 @@ static void collect_variants(const dx_name_index *ix, dx_name_cands *c, unsigned
         uint32_t w = c->accepted[a];
         double sim = c->accepted_sim[a];
         unsigned char q8 = (unsigned char)ceil(sim * 255.0);
-        for (uint32_t i = ix->post_start[w]; i < ix->post_start[w + 1]; i++) {
+        uint32_t end = ix->post_start[w + 1];
+        for (uint32_t i = ix->post_start[w]; i < end; i++) {
             uint32_t v = ix->post[i];
+            if (i + 8 < end) { /* postings are scattered over the variants: fetch ahead */
+                uint32_t ahead = ix->post[i + 8];
+                __builtin_prefetch(&c->variant_mark[ahead]);
+                __builtin_prefetch(&c->found[(size_t)ahead * DX_NAME_BOUND_WORDS]);
+            }
             if (!(mask & (1u << ix->vschema[v])))
                 continue;
             unsigned char *f = &c->found[(size_t)v * DX_NAME_BOUND_WORDS];

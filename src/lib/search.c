@@ -728,9 +728,17 @@ static size_t score_names(searcher *s, const query_forms *f, const dx_search_que
     }
     const uint32_t *cand = NULL;
     size_t n = dx_name_cands_get(s->cands, &cand), scored = 0;
-    for (size_t i = 0; i < n; i++)
+    const ix_variant *vars = s->ix->variants;
+    for (size_t i = 0; i < n; i++) {
+        /* Candidates are scattered over memory: fetch ahead, the variant first, its name
+         * later (prefetches of addresses past the end are harmless hints). */
+        if (i + 16 < n)
+            __builtin_prefetch(&vars[cand[i + 16]]);
+        if (i + 8 < n)
+            __builtin_prefetch(vars[cand[i + 8]].prep);
         scored += consider(s, f, q, cand[i], o->algorithm, floor,
                            dx_name_cands_found(s->cands, cand[i]));
+    }
     return scored;
 }
 
