@@ -13,6 +13,7 @@
 
 #include "dexcheck/records.h"
 #include "dexcheck/rules.h"
+#include "dexcheck/store.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,9 +33,20 @@ typedef struct dx_records_outcome {
 
 typedef dx_status (*dx_records_outcome_fn)(void *ud, const dx_records_outcome *o);
 
+/*
+ * The U.S. EAR control data that the us_* functions of the environment read (docs/rules.md,
+ * "Functions"): the newest versions of us_country_chart, us_country_groups and us_ccl in a
+ * store. `store` may be NULL, and the lists may be missing: then those functions are unknown
+ * and the rules that need them give needs_review. Caller frees with dx_us_controls_free.
+ */
+typedef struct dx_us_controls dx_us_controls;
+dx_status dx_us_controls_load(dx_store *store, dx_us_controls **out);
+void dx_us_controls_free(dx_us_controls *controls); /* accepts NULL */
+
 typedef struct dx_records_eval_options {
     long as_of;               /* days since 1970-01-01 (dx_rdate_from_ymd) */
     const char *home_country; /* where a project without a location is; NULL = "JP" */
+    const dx_us_controls *us_controls; /* NULL: the us_* functions are unknown */
 } dx_records_eval_options;
 
 /*

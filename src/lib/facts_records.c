@@ -20,6 +20,7 @@
 #include "alloc.h"
 #include "arena.h"
 #include "dexcheck/rules_records.h"
+#include "facts_us.h"
 #include "rules_int.h"
 #include "strmap.h"
 
@@ -61,7 +62,13 @@ typedef struct rassign {
 typedef struct host {
     const dx_records *records;
     const char *home_country;
+    const dx_us_controls *us; /* for the us_* functions (facts_us.c); may be NULL */
 } host;
+
+const dx_us_controls *dx_records_host_us(const void *h)
+{
+    return h ? ((const host *)h)->us : NULL;
+}
 
 /* ---- field descriptors ---- */
 
@@ -473,6 +480,8 @@ dx_status dx_records_ruleenv_new(dx_ruleenv **out)
                                    "country of the institution (--home-country)", get_home, NULL);
     if (st == DX_OK)
         st = dx_ruleenv_add_standard_functions(env);
+    if (st == DX_OK)
+        st = dx_us_register_functions(env);
     if (st != DX_OK) {
         dx_ruleenv_free(env);
         return st == DX_ERR_INVALID ? DX_ERR_INTERNAL : st;
@@ -786,7 +795,8 @@ dx_status dx_rules_eval_records(const dx_ruleset *rs, const dx_records *records,
     if (!rs || !records || !opt || !fn || rules_env_field(rs->env, -1, "home_country", 12) < 0 ||
         rs->env->fields[rules_env_field(rs->env, -1, "home_country", 12)].get != get_home)
         return DX_ERR_INVALID;
-    run r = {{records, opt->home_country ? opt->home_country : "JP"}, DX_ARENA_INIT,
+    run r = {{records, opt->home_country ? opt->home_country : "JP", opt->us_controls},
+             DX_ARENA_INIT,
              DX_STRMAP_INIT, DX_STRMAP_INIT, DX_STRMAP_INIT, NULL, 0, 0, NULL, 0, NULL, 0, rs,
              {NULL, opt->as_of, NULL}, fn, ud, {0}};
     r.eval.host = &r.h;

@@ -9,6 +9,11 @@
  *     param residency_period = 2           # this case only
  *     expect E100101/T01 JP license_required
  *     expect E100101/T01 JP reason "non-resident"
+ *     controls ../../../shared/data/controls/us_ear   # before the first case: control data
+ *
+ * `controls` names files or folders of control data (docs/lists.md, "Control data"); they are
+ * imported into a temporary store, removed again when the file has run, and the U.S. EAR
+ * functions read them (dx_us_controls). Without it those functions are unknown.
  *
  * A case runs: compile (its inline *.rules files if it has any, else the `rules` paths, with
  * the parameter overrides), read its records, evaluate everything, then check each
@@ -73,6 +78,7 @@ typedef struct tfile {
     dx_ruletest_fn fn;
     void *ud;
     dx_ruleenv *env;
+    dx_us_controls *us;
     int errors;
 } tfile;
 
@@ -184,7 +190,7 @@ static dx_status run_case(tfile *t, tcase *c)
             dx_records_free(rec);
             rec = NULL;
         }
-        dx_records_eval_options opt = {t->as_of, t->home};
+        dx_records_eval_options opt = {t->as_of, t->home, t->us};
         void *ud[2] = {t, c};
         if (st == DX_OK && rec)
             st = dx_rules_eval_records(rs, rec, &opt, keep, ud);
@@ -408,6 +414,63 @@ static dx_status parse_setting(tfile *t, unsigned long line, const char *word, c
     return t->home ? DX_OK : DX_ERR_NOMEM;
 }
 
+/* Remove the temporary store (and SQLite's side files) and its folder. */
+static void remove_store(const char *dir)
+{
+    static const char *const names[] = {"/controls.db", "/controls.db-wal", "/controls.db-shm",
+                                        "/controls.db-journal"};
+    char path[4200];
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(path, sizeof path, "%s%s", dir, names[i]);
+        remove(path);
+    }
+    remove(dir); /* an empty folder */
+}
+
+/* Import the control data into a temporary store and load the U.S. part of it. */
+static dx_status import_controls(tfile *t, const char *db, const char **paths, size_t n)
+{
+    dx_store *store = NULL;
+    dx_import_result *res = NULL;
+    size_t n_res = 0;
+    dx_diags *d = NULL;
+    dx_status st = dx_diags_new(&d);
+    if (st == DX_OK)
+        st = dx_store_open(db, d, &store);
+    if (st == DX_OK)
+        st = dx_store_import(store, paths, n, NULL, d, &res, &n_res);
+    dx_us_controls_free(t->us);
+    t->us = NULL;
+    if (st == DX_OK)
+        st = dx_us_controls_load(store, &t->us);
+    dx_import_results_free(res, n_res);
+    dx_store_close(store);
+    dx_diags_free(d);
+    return st;
+}
+
+/* controls PATH... */
+static dx_status load_controls(tfile *t, unsigned long line, const char *rest)
+{
+    const char *w[8];
+    size_t n = words(t, rest, w);
+    for (size_t i = 0; i < n; i++)
+        if (!(w[i] = resolve(t, w[i])))
+            return DX_ERR_NOMEM;
+    const char *tmp = getenv("TMPDIR");
+    char dir[4096], db[4200];
+    snprintf(dir, sizeof dir, "%s/dexcheck-controls-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir))
+        return problem(t, line, "cannot make a temporary folder for the control data", "");
+    snprintf(db, sizeof db, "%s/controls.db", dir);
+    dx_status st = import_controls(t, db, w, n);
+    remove_store(dir);
+    if (st == DX_ERR_NOMEM)
+        return st;
+    return st == DX_OK ? DX_OK : problem(t, line, "the control data did not import: ",
+                                         dx_status_str(st));
+}
+
 /* One directive line (not inside a `file` block). */
 static dx_status directive(tfile *t, tcase *c, int *in_case, unsigned long line, char *s,
                            tinline **open_file)
@@ -426,6 +489,9 @@ static dx_status directive(tfile *t, tcase *c, int *in_case, unsigned long line,
     }
     if (!strcmp(s, "param"))
         return parse_param(t, c, *in_case, line, rest);
+    if (!strcmp(s, "controls"))
+        return *in_case ? problem(t, line, s, " belongs before the first case")
+                        : load_controls(t, line, rest);
     if (!strcmp(s, "rules") || !strcmp(s, "as-of") || !strcmp(s, "home-country"))
         return *in_case ? problem(t, line, s, " belongs before the first case")
                         : parse_setting(t, line, s, rest);
@@ -526,6 +592,7 @@ dx_status dx_ruletest_run(const char *path, dx_diags *diags, dx_ruletest_fn fn, 
     if (st == DX_OK)
         st = run_lines(&t, text);
     dx_free(text);
+    dx_us_controls_free(t.us);
     dx_ruleenv_free(t.env);
     dx_arena_free(&t.arena);
     return st == DX_OK && t.errors ? DX_ERR_INPUT : st;

@@ -9,8 +9,10 @@
  *      read at all, or cannot be decoded, stops the run (input): screening the rest would
  *      give clean-looking answers for people whose file was never read. A rejected row does
  *      not stop it;
- *   3. open the store and build the name index over its restricted-party lists (store). A
- *      store without lists is not an error: see dexcheck/screen.h;
+ *   3. open the store, load its U.S. control data (Country Chart, Country Groups, CCL: the
+ *      us_* functions of the rules; without them those rules give needs_review) and build the
+ *      name index over its restricted-party lists (store). A store without lists is not an
+ *      error: see dexcheck/screen.h;
  *   4. open the report with the run facts (output);
  *   5. the rules over the records (dx_rules_eval_records): each outcome becomes a result;
  *      the trace goes into the result's explanation, one line per item;
@@ -441,6 +443,7 @@ typedef struct screen_run {
     dx_ruleset *rs;
     dx_store *store;
     dx_index *index;
+    dx_us_controls *us; /* the U.S. control data of the store (rules_records.h) */
     long as_of;
     size_t diag_from, diag_to; /* the records' diagnostics */
     /* run facts */
@@ -597,6 +600,8 @@ static dx_status open_lists(screen_run *r)
 {
     dx_status st = dx_store_open(r->c.opt->db_path, r->c.diags, &r->store);
     if (st == DX_OK)
+        st = dx_us_controls_load(r->store, &r->us);
+    if (st == DX_OK)
         st = build_index(r);
     if (st == DX_OK && r->index)
         st = dx_store_list_versions(r->store, NULL, on_version, r);
@@ -694,7 +699,7 @@ static dx_status check_options(const dx_screen_options *o, long *as_of)
 static dx_status produce(screen_run *r)
 {
     const dx_screen_options *o = r->c.opt;
-    dx_records_eval_options eo = {r->as_of, o->home_country ? o->home_country : "JP"};
+    dx_records_eval_options eo = {r->as_of, o->home_country ? o->home_country : "JP", r->us};
     dx_status st = dx_rules_eval_records(r->rs, r->c.records, &eo, on_outcome, &r->c);
     if (st == DX_OK && r->c.sum->no_lists)
         st = no_lists_finding(&r->c);
@@ -715,6 +720,7 @@ static void run_free(screen_run *r)
 {
     dx_report_free(r->c.report);
     dx_index_free(r->index);
+    dx_us_controls_free(r->us);
     dx_store_close(r->store);
     dx_ruleset_free(r->rs);
     dx_ruleenv_free(r->env);

@@ -81,9 +81,17 @@ kinds = {o['kind'] for o in lines}
 assert kinds == {'determination', 'finding', 'subject'}, kinds
 assert sum(o['kind'] == 'subject' for o in lines) == 55
 d = [o for o in lines if o['kind'] == 'determination']
-assert all(o['subject_id'] and o['tech_id'] and o['regime'] == 'JP' for o in d)
+assert all(o['subject_id'] and o['tech_id'] and o['regime'] in ('JP', 'US') for o in d)
 j1 = [o for o in d if o['subject_id'] == 'E100101' and o['tech_id'] == 'T01']
 assert j1 and j1[0]['determination'] == 'license_required', j1
+assert not [o for o in d if o['regime'] == 'US' and o['tech_id'] == 'T01']
+# U.S. pairs (rules/us): the store here has no Country Chart, Groups or CCL, so what needs them
+# is needs_review, never a clean answer; what does not is still decided
+us = {(o['subject_id'], o['tech_id']): o for o in d if o['regime'] == 'US'}
+assert us[('E400121', 'T10')]['determination'] == 'not_controlled', us[('E400121', 'T10')]
+assert us[('S400128', 'T19')]['determination'] == 'exempt'
+assert us[('E400122', 'T10')]['determination'] == 'needs_review'
+assert us[('E400122', 'T10')]['rule'] == 'US-DE-065'
 hit = [o for o in lines if o['regime'] == 'LIST' and o['subject_id'] == 'V26003']
 assert hit and hit[0]['severity'] == 'high' and 0 < hit[0]['score'] <= 1, hit
 assert hit[0]['rule'] == 'LIST-EUL' and 'concern M' in hit[0]['reason']
@@ -158,6 +166,31 @@ assert data and data[0][\"subject_id\"] == \"P2\" and data[0][\"severity\"] == \
 p2 = [o for o in lines if o[\"kind\"] == \"subject\" and o[\"subject_id\"] == \"P2\"]
 assert p2 and p2[0][\"determination\"] == \"needs_review\", p2
 ' '$tmp/i.jsonl'"
+
+# With the U.S. control data in the store (Country Chart, Country Groups, CCL of ../shared), the
+# U.S. pairs of cases.md are decided, and the subject summary gives the I-129 Part 6 answer.
+C=../shared/data/controls/us_ear
+"$DEXCHECK" lists import --db "$tmp/controls.db" "$C/country-chart.json" "$C/country-groups.json" \
+    "$C/ccl.json" > "$tmp/c-import.out" 2> "$tmp/c-import.err"
+"$DEXCHECK" screen examples/university --db "$tmp/controls.db" --json "$tmp/u.jsonl" \
+    --as-of 2026-12-01 > "$tmp/u.out" 2> "$tmp/u.err"
+check "U.S. control data: the U cases of cases.md and the I-129 answer" $PY -c "
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1], encoding='utf-8')]
+us = {(o['subject_id'], o['tech_id']): o['determination'] for o in lines
+      if o['kind'] == 'determination' and o['regime'] == 'US'}
+want = {('E400121', 'T10'): 'not_controlled', ('E400122', 'T10'): 'license_required',
+        ('V26005', 'T10'): 'exception_available', ('V26005', 'T11'): 'needs_review',
+        ('E400124', 'T10'): 'no_license_required', ('E400125', 'T10'): 'needs_review',
+        ('S400126', 'T17'): 'exempt', ('S400126', 'T18'): 'needs_review',
+        ('S400126', 'T14'): 'prohibited', ('E400127', 'T12'): 'not_controlled',
+        ('S400128', 'T19'): 'exempt', ('E400129', 'T15'): 'prohibited',
+        ('V26006', 'T13'): 'exempt', ('E100115', 'T02'): 'needs_review'}
+bad = {k: (us.get(k), v) for k, v in want.items() if us.get(k) != v}
+assert not bad, bad
+u2 = [o for o in lines if o['kind'] == 'subject' and o['subject_id'] == 'E400122']
+assert u2 and u2[0]['i129_part6'] == 'licence required; access prevented until licensed', u2
+" "$tmp/u.jsonl"
 
 "$DEXCHECK" screen examples/university --db "$DB" --as-of 2026-13-01 > /dev/null 2>&1
 check "a bad --as-of is a usage error (2)" test $? -eq 2
