@@ -5,8 +5,8 @@
  * aligned word pairs, lowered by the cost of unaligned words and by penalties; so a name that
  * scores s has at least one aligned word pair of similarity s or more. The index therefore
  * finds, for each word of the query, every list word of similarity at or above the threshold,
- * and returns the names that contain one of them; only those are scored. With the default
- * threshold (0.77) a search scores a few hundred names instead of some 70,000.
+ * and returns the names that contain one of them; only those can be hits. With the bounds
+ * below, a typical search of some 88,000 listed names scores none to a few dozen of them.
  *
  * Finding similar words: the scorer's similarity is the smaller of Jaro-Winkler and an edit
  * score, and above DX_NAME_SIM_DIST2 (0.7) it implies a Levenshtein distance of at most 2 (at
@@ -17,7 +17,9 @@
  * letters or fewer), hashed; a query word looks up its own deletion variants, and each word
  * found is confirmed with the scorer's own similarity. This is exact where n-gram or
  * phonetic-key postings are approximate: it finds every word the scorer would rate above the
- * threshold and nothing else needs scoring.
+ * threshold and nothing else needs scoring. (Words found below the threshold are confirmed
+ * only when a cheap upper bound from their lengths and letters reaches it; otherwise that
+ * bound stands in for their similarity.)
  *
  * Bounds. Each word found is kept with its similarity, whatever it is, for the query word
  * that found it; a name reached through a word at the threshold is a candidate, and the

@@ -24,8 +24,8 @@
  * two edits apart, or of four letters or fewer one edit apart, are at most 0.6 similar
  * ("Sarah" / "Lara", "Jones" / "Joel", and the syllables of Chinese names: "Lei" / "Wei"),
  * and an initial matches a word it begins at 0.6 (0.8 in pairs: "M. Aziz" says little
- * about "Azize Manço"). Measured by
- * `make eval` on the synthetic negatives and the perturbed UN persons (scripts/eval-search.sh).
+ * about "Azize Manço"). Measured by `make eval` on the synthetic negatives and the perturbed
+ * UN persons (scripts/eval-search.sh).
  *
  * The default threshold of a search is 0.81, above the pair scorer's 0.77 (dexcheck match):
  * screening compares one name with some 90,000 listed names, so a threshold that balances
@@ -41,10 +41,11 @@
  * with everything), in both orders when it is in list form. The index returns the variants
  * that can reach the threshold (less the largest bonus below); a candidate whose words cannot
  * reach it, by the similarities the index found (dx_name_score_may_reach), is dropped
- * without scoring; the others are scored and the best score per entry kept. With --exhaustive, or when the index cannot answer with its
- * guarantee, every eligible variant is scored. The OFAC-compatible algorithm scores the
- * names as listed with ofac_score.c; its candidates come from the same index, which is built
- * for the default scorer: `make eval` reports how far the two agree.
+ * without scoring; the others are scored and the best score per entry kept. With
+ * --exhaustive, or when the index cannot answer with its guarantee, every eligible variant
+ * is scored. The OFAC-compatible algorithm scores the names as listed with ofac_score.c; its
+ * candidates come from the same index, built for the default scorer, so it may miss a name
+ * that OFAC's score alone would rate at its threshold: parity work should use --exhaustive.
  *
  * Secondary evidence adjusts the name score; it mostly subtracts, because a list entry's
  * dates and countries are incomplete and a matching date is weak evidence on its own:
@@ -60,7 +61,6 @@
  */
 #include "dexcheck/index.h"
 
-#include <math.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
