@@ -85,3 +85,16 @@ size_t dx_grow_cap(size_t cap, size_t need, size_t max)
     }
     return next > max ? max : next;
 }
+
+dx_status dx_grow_array(void **items, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return DX_OK;
+    size_t next = dx_grow_cap(*cap ? *cap : 1024, need, (size_t)-1 / (size ? size : 1));
+    void *p = next ? dx_realloc(*items, next * size) : NULL;
+    if (!p)
+        return DX_ERR_NOMEM;
+    *items = p;
+    *cap = next;
+    return DX_OK;
+}

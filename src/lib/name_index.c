@@ -103,17 +103,7 @@ struct dx_name_cands {
 
 static size_t to_cps(const char *s, size_t len, uint32_t *out)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < len && n < MAX_CPS + 1;) {
-        unsigned char c = (unsigned char)s[i];
-        size_t k = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-        uint32_t cp = k == 1 ? c : c & (0x3Fu >> (k - 1));
-        for (size_t j = 1; j < k && i + j < len; j++)
-            cp = (cp << 6) | ((unsigned char)s[i + j] & 0x3Fu);
-        out[n++] = cp;
-        i += k;
-    }
-    return n;
+    return dx_name_decode(s, len, out, MAX_CPS + 1);
 }
 
 /* A 64-bit hash of the code points of cps without positions skip1 and skip2 (SIZE_MAX:
@@ -183,21 +173,6 @@ void dx_name_index_free(dx_name_index *ix)
     dx_free(ix);
 }
 
-static dx_status grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return DX_OK;
-    size_t ncap = *cap ? *cap : 1024;
-    while (ncap < need)
-        ncap *= 2;
-    void *q = dx_realloc(*p, ncap * size);
-    if (!q)
-        return DX_ERR_NOMEM;
-    *p = q;
-    *cap = ncap;
-    return DX_OK;
-}
-
 /* The number of word `s` (len bytes), interning it with `flags`. */
 static dx_status intern(dx_name_index *ix, const char *s, size_t len, int flags, uint32_t *id)
 {
@@ -215,8 +190,8 @@ static dx_status intern(dx_name_index *ix, const char *s, size_t len, int flags,
         return DX_OK;
     }
     size_t cap_flags = ix->cap_words;
-    if (grow((void **)&ix->word, &ix->cap_words, ix->n_words + 1, sizeof(*ix->word)) ||
-        grow((void **)&ix->flags, &cap_flags, ix->cap_words, 1))
+    if (dx_grow_array((void **)&ix->word, &ix->cap_words, ix->n_words + 1, sizeof(*ix->word)) ||
+        dx_grow_array((void **)&ix->flags, &cap_flags, ix->cap_words, 1))
         return DX_ERR_NOMEM;
     dx_name_word w = dx_name_word_make(copy, len, DX_SCHEMA_ORGANIZATION);
     uint32_t cps[MAX_CPS + 1];
@@ -236,7 +211,7 @@ static dx_status intern(dx_name_index *ix, const char *s, size_t len, int flags,
 
 static dx_status add_pair(dx_name_index *ix, uint32_t word, uint32_t variant)
 {
-    if (grow((void **)&ix->pairs, &ix->cap_pairs, ix->n_pairs + 2, sizeof(uint32_t)))
+    if (dx_grow_array((void **)&ix->pairs, &ix->cap_pairs, ix->n_pairs + 2, sizeof(uint32_t)))
         return DX_ERR_NOMEM;
     ix->pairs[ix->n_pairs++] = word;
     ix->pairs[ix->n_pairs++] = variant;
@@ -280,7 +255,7 @@ dx_status dx_name_index_add(dx_name_index *ix, uint32_t variant, const dx_name_p
     if (st == DX_OK && name->original)
         st = add_text(ix, name->original, strlen(name->original), W_ORIGINAL, variant);
     if (st == DX_OK &&
-        grow((void **)&ix->vschema, &ix->cap_vschema, (size_t)variant + 1, 1) != DX_OK)
+        dx_grow_array((void **)&ix->vschema, &ix->cap_vschema, (size_t)variant + 1, 1) != DX_OK)
         st = DX_ERR_NOMEM;
     if (st == DX_OK) {
         ix->vschema[variant] = (unsigned char)name->schema;

@@ -357,6 +357,11 @@ static void side_build(name_side *sd, const dx_name_form *form, dx_name_schema s
     }
 }
 
+size_t dx_name_decode(const char *s, size_t len, unsigned *out, size_t max)
+{
+    return decode_cps(s, len, out, max);
+}
+
 /* Decode up to `max` code points of UTF-8 (already validated by name_norm). */
 static size_t decode_cps(const char *s, size_t len, unsigned *out, size_t max)
 {

@@ -121,6 +121,10 @@ double dx_name_word_sim(const dx_name_word *a, const dx_name_word *b, double sho
 double dx_name_word_sim_bound(const dx_name_word *a, const dx_name_word *b, size_t min_edits,
                               double short_cap);
 
+/* Up to `max` code points of `len` bytes of valid UTF-8 (as the normaliser produces) into
+ * out; returns how many. */
+size_t dx_name_decode(const char *s, size_t len, unsigned *out, size_t max);
+
 /* A word of `len` bytes at `s`, classified as the scorer would under `schema`. */
 dx_name_word dx_name_word_make(const char *s, size_t len, dx_name_schema schema);
 

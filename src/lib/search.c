@@ -162,21 +162,6 @@ static dx_name_schema schema_of_kind(dx_entry_kind kind)
     }
 }
 
-static dx_status grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return DX_OK;
-    size_t ncap = *cap ? *cap * 2 : 1024;
-    while (ncap < need)
-        ncap *= 2;
-    void *q = dx_realloc(*p, ncap * size);
-    if (!q)
-        return DX_ERR_NOMEM;
-    *p = q;
-    *cap = ncap;
-    return DX_OK;
-}
-
 typedef struct build_ctx {
     dx_index *ix;
     dx_diags *diags;
@@ -197,7 +182,7 @@ static dx_status add_variant(build_ctx *b, uint32_t entry, const char *text, int
     dx_status st = dx_strmap_put(&b->seen, key, 0, &inserted, NULL);
     if (st != DX_OK || !inserted || form->n_tokens == 0)
         return st;
-    if (grow((void **)&ix->variants, &ix->cap_variants, ix->n_variants + 1,
+    if (dx_grow_array((void **)&ix->variants, &ix->cap_variants, ix->n_variants + 1,
              sizeof(*ix->variants)))
         return DX_ERR_NOMEM;
     dx_name_prep *prep = NULL;
@@ -269,7 +254,7 @@ static dx_status add_identifier(dx_index *ix, uint32_t entry, const char *value)
     if (!dx_identifier_norm(value, norm, sizeof norm))
         return DX_OK;
     char *key = dx_arena_strndup(&ix->arena, norm, strlen(norm));
-    if (!key || grow((void **)&ix->holders, &ix->cap_holders, ix->n_holders + 1,
+    if (!key || dx_grow_array((void **)&ix->holders, &ix->cap_holders, ix->n_holders + 1,
                      sizeof(*ix->holders)) != DX_OK)
         return DX_ERR_NOMEM;
     ix->holders[ix->n_holders++] = (id_holder){key, entry};
@@ -350,7 +335,7 @@ static dx_status add_entry(void *ctx, const dx_entry *e)
 {
     build_ctx *b = ctx;
     dx_index *ix = b->ix;
-    if (grow((void **)&ix->entries, &ix->cap_entries, ix->n_entries + 1, sizeof(*ix->entries)))
+    if (dx_grow_array((void **)&ix->entries, &ix->cap_entries, ix->n_entries + 1, sizeof(*ix->entries)))
         return DX_ERR_NOMEM;
     uint32_t n = (uint32_t)ix->n_entries;
     ix_entry *ie = &ix->entries[n];
@@ -390,7 +375,7 @@ static dx_status pick_version(void *ctx, const dx_list_version *v)
         return DX_OK;
     dx_index *ix = p->ix;
     size_t cap = ix->n_lists;
-    if (grow((void **)&ix->lists, &cap, ix->n_lists + 1, sizeof(*ix->lists)))
+    if (dx_grow_array((void **)&ix->lists, &cap, ix->n_lists + 1, sizeof(*ix->lists)))
         return DX_ERR_NOMEM;
     const char *id = dx_arena_strndup(&ix->arena, v->list_id, strlen(v->list_id));
     if (!id)

@@ -572,28 +572,14 @@ static char *arena_col(entry_reader *r, sqlite3_stmt *q, int i)
     return t ? dx_arena_strndup(&r->arena, t, strlen(t)) : NULL;
 }
 
-static dx_status grow(void **arr, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return DX_OK;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    while (ncap < need)
-        ncap *= 2;
-    void *p = dx_realloc(*arr, ncap * size);
-    if (!p)
-        return DX_ERR_NOMEM;
-    *arr = p;
-    *cap = ncap;
-    return DX_OK;
-}
-
 /* Gather the names and facts of entry `row` (the cursors are ordered by entry). */
 static dx_status gather(entry_reader *r, sqlite3_int64 row, dx_entry *e)
 {
     e->n_names = e->n_facts = 0;
     while (r->n_rc == SQLITE_ROW && sqlite3_column_int64(r->n, 0) <= row) {
         if (sqlite3_column_int64(r->n, 0) == row) {
-            if (grow((void **)&r->names, &r->names_cap, e->n_names + 1, sizeof(*r->names)))
+            if (dx_grow_array((void **)&r->names, &r->names_cap, e->n_names + 1,
+                              sizeof(*r->names)))
                 return DX_ERR_NOMEM;
             dx_entry_name *nm = &r->names[e->n_names++];
             nm->kind = name_kind_of(col_text(r->n, 1));
@@ -605,7 +591,8 @@ static dx_status gather(entry_reader *r, sqlite3_int64 row, dx_entry *e)
     }
     while (r->f_rc == SQLITE_ROW && sqlite3_column_int64(r->f, 0) <= row) {
         if (sqlite3_column_int64(r->f, 0) == row) {
-            if (grow((void **)&r->facts, &r->facts_cap, e->n_facts + 1, sizeof(*r->facts)))
+            if (dx_grow_array((void **)&r->facts, &r->facts_cap, e->n_facts + 1,
+                              sizeof(*r->facts)))
                 return DX_ERR_NOMEM;
             dx_entry_fact *ft = &r->facts[e->n_facts++];
             ft->type = arena_col(r, r->f, 1);
