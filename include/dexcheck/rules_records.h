@@ -43,10 +43,40 @@ typedef struct dx_us_controls dx_us_controls;
 dx_status dx_us_controls_load(dx_store *store, dx_us_controls **out);
 void dx_us_controls_free(dx_us_controls *controls); /* accepts NULL */
 
+/*
+ * The restricted-party list hits of a run, for the rules (docs/rules.md, "List hits"): each
+ * hit belongs to an owner (a person, visitor, organisation or project, by id) and says which
+ * of the owner's names matched (`role`: "name", "alias", "name in local script",
+ * "affiliation", "organisation", "sponsor", "collaborator") and the legal effect of the list
+ * as a short code (`list`: "SDN", "EL", "DPL", "DTC", "MEU", "ISN", "UN", "MOF", "EUL",
+ * "UVL", "OFAC-OTHER", "DFAT", "HIT"; the LIST-* rule ids of screen_lists.c without the
+ * prefix). The rules read them as subject.list_hits, project.list_hits and
+ * organization.list_hits. A host that screened nothing passes NULL: every owner then has no
+ * hits, and the host reports that the lists were not screened (LIST-NONE).
+ */
+typedef struct dx_list_hit {
+    const char *owner_type;   /* "person", "visitor", "organization", "project" */
+    const char *owner_id;
+    const char *role, *list;  /* see above */
+    const char *list_id, *entry_id, *entry_name, *matched_name;
+    double score;
+    unsigned concern_types;   /* DX_CONCERN_* bits (End User List entries) */
+} dx_list_hit;
+
+typedef struct dx_list_hits dx_list_hits;
+/* An empty set of hits; caller frees with dx_list_hits_free. */
+dx_status dx_list_hits_new(dx_list_hits **out);
+/* Add a copy of `hit` (its strings are copied). owner_type, owner_id and list are required:
+ * DX_ERR_INVALID without them. */
+dx_status dx_list_hits_add(dx_list_hits *hits, const dx_list_hit *hit);
+size_t dx_list_hits_count(const dx_list_hits *hits);
+void dx_list_hits_free(dx_list_hits *hits); /* accepts NULL */
+
 typedef struct dx_records_eval_options {
     long as_of;               /* days since 1970-01-01 (dx_rdate_from_ymd) */
     const char *home_country; /* where a project without a location is; NULL = "JP" */
     const dx_us_controls *us_controls; /* NULL: the us_* functions are unknown */
+    const dx_list_hits *list_hits;     /* NULL: no owner has list hits (nothing screened) */
 } dx_records_eval_options;
 
 /*

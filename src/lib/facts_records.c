@@ -10,7 +10,10 @@
  *
  * Objects handed to the rules are wrappers built once per evaluation run: a subject wraps a
  * person or a visitor with its contracts, funding and licences gathered by id; a technology
- * knows its project. Targets: subject (every person and visitor), person, visitor, project,
+ * knows its project. The list hits the host passes (dx_records_eval_options.list_hits) are
+ * subject.list_hits (the hits of the person's or visitor's names, affiliation and
+ * organisation), project.list_hits (sponsor, collaborators) and organization.list_hits
+ * (facts_lists.c). Targets: subject (every person and visitor), person, visitor, project,
  * organization, and access (subject × technology × assignment), evaluated in record order.
  */
 #include <stddef.h>
@@ -20,6 +23,7 @@
 #include "alloc.h"
 #include "arena.h"
 #include "dexcheck/rules_records.h"
+#include "facts_lists.h"
 #include "facts_us.h"
 #include "rules_int.h"
 #include "strmap.h"
@@ -63,6 +67,7 @@ typedef struct host {
     const dx_records *records;
     const char *home_country;
     const dx_us_controls *us; /* for the us_* functions (facts_us.c); may be NULL */
+    const dx_list_hits *hits; /* list hits by owner (facts_lists.c); may be NULL */
 } host;
 
 const dx_us_controls *dx_records_host_us(const void *h)
@@ -240,6 +245,27 @@ static dx_status get_assignment(void *h, const void *obj, const void *data, dx_r
     return DX_OK;
 }
 
+/* subject.list_hits, project.list_hits, organization.list_hits: the owner's hits. */
+static dx_status get_list_hits(void *h, const void *obj, const void *data, dx_rvalue *out)
+{
+    const char *what = data, *type, *id;
+    if (!strcmp(what, "subject")) {
+        const rsubject *s = obj;
+        type = s->v ? "visitor" : "person", id = s->p->person_id;
+    } else if (!strcmp(what, "project")) {
+        type = "project", id = ((const rproject *)obj)->p->project_id;
+    } else {
+        type = "organization", id = ((const dx_organization *)obj)->org_id;
+    }
+    const void *const *items;
+    size_t n;
+    dx_list_hits_of(((const host *)h)->hits, type, id, &items, &n);
+    out->known = 1;
+    out->u.objects.n = n;
+    out->u.objects.items = items;
+    return DX_OK;
+}
+
 static dx_status get_home(void *h, const void *obj, const void *data, dx_rvalue *out)
 {
     out->known = 1;
@@ -280,6 +306,9 @@ static const freg fields[] = {
     DERIVED("subject", "contracts", "list<contract>", get_subject, "contracts (contracts.csv)"),
     DERIVED("subject", "funding", "list<funding>", get_subject, "funding (funding.csv)"),
     DERIVED("subject", "licenses", "list<license>", get_subject, "licences (licenses.csv)"),
+    {"subject", "list_hits", "list<list_hit>",
+     "list hits of the subject's names, affiliation and organisation", get_list_hits,
+     {0, 0, 0, NULL}, "subject"},
     PT("family_name", family_name, "family name"),
     PT("given_name", given_name, "given name"),
     PT("full_name", full_name, "full name"),
@@ -362,6 +391,8 @@ static const freg fields[] = {
       classification_status, w_class, "classification status"),
     DERIVED("technology", "project", "project", get_tech, "the technology's project"),
 
+    {"project", "list_hits", "list<list_hit>", "list hits of the sponsor and collaborators",
+     get_list_hits, {0, 0, 0, NULL}, "project"},
     F("project", "id", "text", B_PROJECT, S_TEXT, dx_project, project_id, NULL, "project id"),
     F("project", "title", "text", B_PROJECT, S_TEXT, dx_project, title, NULL, "title"),
     F("project", "pi_person_id", "text", B_PROJECT, S_TEXT, dx_project, pi_person_id, NULL,
@@ -408,6 +439,8 @@ static const freg fields[] = {
     F("funding", "start_date", "date", B_SELF, S_DATE, dx_funding, start_date, NULL, "start"),
     F("funding", "end_date", "date", B_SELF, S_DATE, dx_funding, end_date, NULL, "end"),
 
+    {"organization", "list_hits", "list<list_hit>", "list hits of the name and aliases",
+     get_list_hits, {0, 0, 0, NULL}, "organization"},
     F("organization", "id", "text", B_SELF, S_TEXT, dx_organization, org_id, NULL, "id"),
     F("organization", "name", "text", B_SELF, S_TEXT, dx_organization, name, NULL, "name"),
     F("organization", "aliases", "list<text>", B_SELF, S_STRLIST, dx_organization, aliases, NULL,
@@ -451,6 +484,7 @@ static const struct {
     {"organization", "an organisation (organizations.csv)"},
     {"license", "a licence on file (licenses.csv)"},
     {"assignment", "an access to a technology (assignments.csv, or a visitor's technologies)"},
+    {"list_hit", "a restricted-party list hit (dx_list_hits)"},
 };
 
 static const struct {
@@ -468,6 +502,8 @@ dx_status dx_records_ruleenv_new(dx_ruleenv **out)
     dx_status st = dx_ruleenv_new(&env);
     for (size_t i = 0; st == DX_OK && i < sizeof kinds / sizeof kinds[0]; i++)
         st = dx_ruleenv_add_kind(env, kinds[i].name, kinds[i].doc);
+    if (st == DX_OK)
+        st = dx_list_hits_register_fields(env);
     for (size_t i = 0; st == DX_OK && i < sizeof fields / sizeof fields[0]; i++) {
         const freg *f = &fields[i];
         st = dx_ruleenv_add_field(env, f->kind, f->name, f->type, f->label, f->get,
@@ -795,7 +831,8 @@ dx_status dx_rules_eval_records(const dx_ruleset *rs, const dx_records *records,
     if (!rs || !records || !opt || !fn || rules_env_field(rs->env, -1, "home_country", 12) < 0 ||
         rs->env->fields[rules_env_field(rs->env, -1, "home_country", 12)].get != get_home)
         return DX_ERR_INVALID;
-    run r = {{records, opt->home_country ? opt->home_country : "JP", opt->us_controls},
+    run r = {{records, opt->home_country ? opt->home_country : "JP", opt->us_controls,
+              opt->list_hits},
              DX_ARENA_INIT,
              DX_STRMAP_INIT, DX_STRMAP_INIT, DX_STRMAP_INIT, NULL, 0, 0, NULL, 0, NULL, 0, rs,
              {NULL, opt->as_of, NULL}, fn, ud, {0}};

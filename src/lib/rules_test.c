@@ -11,6 +11,14 @@
  *     expect E100101/T01 JP reason "non-resident"
  *     controls ../../../shared/data/controls/us_ear   # before the first case: control data
  *
+ *     hit visitor V26006 EL organisation - "Sichuan University"   # a list hit (this case)
+ *
+ * `hit OWNER_TYPE OWNER_ID LIST ROLE [CONCERNS] [ENTRY_NAME]` gives the case a list hit, as
+ * the screen would find it (dx_list_hits): LIST is the code of the list's effect (EL, UVL,
+ * SDN, EUL, ...), ROLE which name matched (name, affiliation, organisation, sponsor, ...),
+ * CONCERNS the End User List concern types joined by ',' ("M", "B,C,M,N", "-" for none).
+ * A case without `hit` lines is evaluated with no list hits at all.
+ *
  * `controls` names files or folders of control data (docs/lists.md, "Control data"); they are
  * imported into a temporary store, removed again when the file has run, and the U.S. EAR
  * functions read them (dx_us_controls). Without it those functions are unknown.
@@ -59,6 +67,8 @@ typedef struct tcase {
     size_t n_expects, cap_expects;
     tgot *got;
     size_t n_got, cap_got;
+    dx_list_hit *hits;
+    size_t n_hits, cap_hits;
     dx_diags *compile_diags;
     int compiled;
     const char *records_problem; /* why the records could not be evaluated, or NULL */
@@ -190,10 +200,15 @@ static dx_status run_case(tfile *t, tcase *c)
             dx_records_free(rec);
             rec = NULL;
         }
-        dx_records_eval_options opt = {t->as_of, t->home, t->us};
+        dx_list_hits *hits = NULL;
+        for (size_t i = 0; st == DX_OK && rec && i < c->n_hits; i++)
+            if ((hits || (st = dx_list_hits_new(&hits)) == DX_OK))
+                st = dx_list_hits_add(hits, &c->hits[i]);
+        dx_records_eval_options opt = {t->as_of, t->home, t->us, hits};
         void *ud[2] = {t, c};
         if (st == DX_OK && rec)
             st = dx_rules_eval_records(rs, rec, &opt, keep, ud);
+        dx_list_hits_free(hits);
     }
     dx_records_free(rec);
     dx_diags_free(d);
@@ -414,6 +429,30 @@ static dx_status parse_setting(tfile *t, unsigned long line, const char *word, c
     return t->home ? DX_OK : DX_ERR_NOMEM;
 }
 
+/* hit OWNER_TYPE OWNER_ID LIST ROLE [CONCERNS] [ENTRY_NAME] */
+static dx_status parse_hit(tfile *t, tcase *c, unsigned long line, const char *rest)
+{
+    static const char *const codes[] = {"B", "C", "M", "N", "CW"};
+    const char *w[8];
+    size_t n = words(t, rest, w);
+    if (n < 4)
+        return problem(t, line, "write: hit OWNER_TYPE OWNER_ID LIST ROLE [CONCERNS] [NAME]", "");
+    unsigned concern = 0;
+    for (const char *s = n > 4 ? w[4] : ""; *s && strcmp(s, "-");) {
+        size_t len = strcspn(s, ",");
+        int found = 0;
+        for (unsigned b = 0; b < 5; b++)
+            if (strlen(codes[b]) == len && !strncmp(codes[b], s, len))
+                concern |= 1u << b, found = 1;
+        if (!found)
+            return problem(t, line, "concern types are B, C, M, N, CW joined by ',': ", w[4]);
+        s += len + (s[len] == ',');
+    }
+    dx_list_hit h = {w[0], w[1], w[3], w[2], "test", "test", n > 5 ? w[5] : w[1], NULL, 1.0,
+                     concern};
+    return PUSH(t, c->hits, c->n_hits, c->cap_hits, h);
+}
+
 /* Remove the temporary store (and SQLite's side files) and its folder. */
 static void remove_store(const char *dir)
 {
@@ -497,6 +536,8 @@ static dx_status directive(tfile *t, tcase *c, int *in_case, unsigned long line,
                         : parse_setting(t, line, s, rest);
     if (!*in_case)
         return problem(t, line, s, ": write 'case NAME' first");
+    if (!strcmp(s, "hit"))
+        return parse_hit(t, c, line, rest);
     if (!strcmp(s, "records"))
         return (c->records = resolve(t, rest)) ? DX_OK : DX_ERR_NOMEM;
     if (!strcmp(s, "expect")) {

@@ -14,9 +14,12 @@
  *      name index over its restricted-party lists (store). A store without lists is not an
  *      error: see dexcheck/screen.h;
  *   4. open the report with the run facts (output);
- *   5. the rules over the records (dx_rules_eval_records): each outcome becomes a result;
- *      the trace goes into the result's explanation, one line per item;
- *   6. list screening (screen_lists.c);
+ *   5. list screening (screen_lists.c): every hit is reported, and kept by owner in a
+ *      dx_list_hits;
+ *   6. the rules over the records (dx_rules_eval_records), with those hits (subject.list_hits,
+ *      project.list_hits, organization.list_hits): each outcome becomes a result; the trace
+ *      goes into the result's explanation, one line per item. Lists come first so that a
+ *      rule can decide with them (an Entity List employer, an End User List concern type);
  *   7. DATA findings and input issues from the records' diagnostics;
  *   8. the subject summary of every person and visitor;
  *   9. close the report (every output renamed into place, or none).
@@ -699,12 +702,15 @@ static dx_status check_options(const dx_screen_options *o, long *as_of)
 static dx_status produce(screen_run *r)
 {
     const dx_screen_options *o = r->c.opt;
-    dx_records_eval_options eo = {r->as_of, o->home_country ? o->home_country : "JP", r->us};
-    dx_status st = dx_rules_eval_records(r->rs, r->c.records, &eo, on_outcome, &r->c);
+    dx_status st = dx_list_hits_new(&r->c.hits);
     if (st == DX_OK && r->c.sum->no_lists)
         st = no_lists_finding(&r->c);
     if (st == DX_OK && r->index)
         st = dx_screen_lists(&r->c, r->index);
+    dx_records_eval_options eo = {r->as_of, o->home_country ? o->home_country : "JP", r->us,
+                                  r->c.hits};
+    if (st == DX_OK)
+        st = dx_rules_eval_records(r->rs, r->c.records, &eo, on_outcome, &r->c);
     if (st == DX_OK)
         st = data_findings(&r->c, r->diag_from, r->diag_to);
     if (st == DX_OK)
@@ -720,6 +726,7 @@ static void run_free(screen_run *r)
 {
     dx_report_free(r->c.report);
     dx_index_free(r->index);
+    dx_list_hits_free(r->c.hits);
     dx_us_controls_free(r->us);
     dx_store_close(r->store);
     dx_ruleset_free(r->rs);

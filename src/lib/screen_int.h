@@ -9,6 +9,7 @@
 #include "dexcheck/records.h"
 #include "dexcheck/report.h"
 #include "dexcheck/rules.h"
+#include "dexcheck/rules_records.h"
 #include "dexcheck/screen.h"
 #include "arena.h"
 #include "strbuf.h"
@@ -37,6 +38,7 @@ typedef struct dx_screen_ctx {
     size_t n_subjects;
     dx_strmap subject_ix;         /* subject id → index into subjects */
     dx_strbuf text, text2;        /* scratch for reasons and explanations */
+    dx_list_hits *hits;           /* every list hit by owner, for the rules (screen_lists.c) */
 } dx_screen_ctx;
 
 /*
@@ -50,7 +52,8 @@ dx_status dx_screen_emit(dx_screen_ctx *c, dx_result *r, const char *id_extra);
 /* The rank of a determination for "the most severe": prohibited 8 … not_controlled 1. */
 int dx_screen_det_rank(dx_determination d);
 
-/* screen_lists.c: screen every name of the records against the index; emits list hits. */
+/* screen_lists.c: screen every name of the records against the index; emits list hits and,
+ * when c->hits is not NULL, adds each to it under its owner (for the rules, which run after). */
 dx_status dx_screen_lists(dx_screen_ctx *c, const dx_index *index);
 
 /* The rules that list hits are reported under (for the "Lists and rules" sheet). */

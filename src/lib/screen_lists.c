@@ -41,7 +41,9 @@
  *
  * Every list hit needs attention (medium or above) until a reviewer marks it false_positive.
  * Whether a hit changes a determination (an Entity List employer, an End User List concern
- * that matches item 16 technology) is for the rules, not for this module.
+ * that matches item 16 technology) is for the rules, not for this module: each hit is also
+ * added to the run's dx_list_hits under its owner, with the rule id without "LIST-" as its
+ * `list` code ("EL", "EUL", ...), and the screen runs this module before the rules.
  */
 #include <stdio.h>
 #include <string.h>
@@ -403,7 +405,11 @@ static dx_status report_hit(hit_sink *k, const query_meta *m, const pending_hit 
                    .matched_name = p->matched_name, .score = p->score,
                    .explanation = p->explanation};
     c->sum->list_hits++;
-    return dx_screen_emit(c, &r, NULL);
+    dx_list_hit lh = {m->subject_type, m->subject_id, p->role, lr->id + 5 /* "LIST-" */,
+                      p->list_id, p->entry_id, p->entry_name, p->matched_name, p->score,
+                      p->concern};
+    st = c->hits ? dx_list_hits_add(c->hits, &lh) : DX_OK;
+    return st == DX_OK ? dx_screen_emit(c, &r, NULL) : st;
 }
 
 static dx_status flush_owner(hit_sink *k)

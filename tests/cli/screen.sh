@@ -81,7 +81,8 @@ kinds = {o['kind'] for o in lines}
 assert kinds == {'determination', 'finding', 'subject'}, kinds
 assert sum(o['kind'] == 'subject' for o in lines) == 55
 d = [o for o in lines if o['kind'] == 'determination']
-assert all(o['subject_id'] and o['tech_id'] and o['regime'] in ('JP', 'US') for o in d)
+assert all(o['subject_id'] and o['tech_id'] and o['regime'] in ('JP', 'US', 'EU') for o in d)
+assert [o['determination'] for o in d if o['regime'] == 'EU' and o['subject_id'] == 'S500131'] == ['not_controlled']
 j1 = [o for o in d if o['subject_id'] == 'E100101' and o['tech_id'] == 'T01']
 assert j1 and j1[0]['determination'] == 'license_required', j1
 assert not [o for o in d if o['regime'] == 'US' and o['tech_id'] == 'T01']
