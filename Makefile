@@ -8,6 +8,7 @@
 #                   OFAC parity)
 #   make bench      benchmarks (figures as ratios against a baseline measured in the same run)
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS each (clang)
+#   make reliability  docs/reliability.md from the last campaign's logs in RELIABILITY_LOGS
 #   make install    PREFIX=/usr/local DESTDIR=  binary, man page, rules
 #
 # VARIANT=release|san|fuzz selects the build folder and flags; the top-level targets recurse.
@@ -19,6 +20,7 @@ B := $(BUILD_ROOT)/$(VARIANT)
 PREFIX ?= /usr/local
 DESTDIR ?=
 FUZZ_SECONDS ?= 60
+RELIABILITY_LOGS ?= build-fuzz
 
 PKGS := icu-uc icu-i18n sqlite3 xlsxwriter libxml-2.0 libzip jansson libcurl
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
@@ -53,7 +55,7 @@ FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 REPLAY_BIN := $(FUZZ_NAMES:%=$(B)/tests/replay_%)
 
 .PHONY: all lib test test-run check-variant demo demo-run eval bench bench-run fuzz fuzz-run \
-        install clean deps docs
+        install clean deps docs reliability
 
 all: $(B)/dexcheck
 
@@ -92,6 +94,11 @@ $(B)/tools/report_fixture: tests/tools/report_fixture.c $(B)/libdexcheck.a
 $(B)/fuzz_%: tests/fuzz/fuzz_%.c $(B)/libdexcheck.a $(wildcard tests/fuzz/*.h)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libdexcheck.a $(PKG_LIBS) $(LDOPT) -lstdc++
 
+# The batch-file search target hands out one country table instead of building one per run
+# (see tests/fuzz/fuzz_search_file.c).
+$(B)/fuzz_search_file $(B)/tests/replay_search_file: \
+    LDOPT += -Wl,--wrap=dx_countries_new -Wl,--wrap=dx_countries_free
+
 deps:
 	@scripts/install-deps.sh
 
@@ -122,6 +129,12 @@ fuzz: deps
 
 fuzz-run: $(FUZZ_NAMES:%=$(B)/fuzz_%)
 	@scripts/fuzz.sh $(B) $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+# docs/reliability.md from the logs of the last fuzzing campaign and hostile-input measurement
+# (scripts/fuzz.sh and scripts/reliability-hostile.sh write them under RELIABILITY_LOGS).
+reliability:
+	@scripts/reliability.sh $(RELIABILITY_LOGS) > docs/reliability.md.tmp
+	@mv docs/reliability.md.tmp docs/reliability.md
 
 docs: $(B)/tools/gen_docs
 	$(B)/tools/gen_docs records > docs/records.md

@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (rs) {
         size_t n = 0;
-        dx_records_eval_options opt = {dx_rdate_from_ymd(2026, 12, 1), NULL, NULL};
+        dx_records_eval_options opt = {.as_of = dx_rdate_from_ymd(2026, 12, 1)};
         if (dx_rules_eval_records(rs, records, &opt, count, &n) != DX_OK)
             abort();
     }
