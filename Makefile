@@ -94,11 +94,6 @@ $(B)/tools/report_fixture: tests/tools/report_fixture.c $(B)/libdexcheck.a
 $(B)/fuzz_%: tests/fuzz/fuzz_%.c $(B)/libdexcheck.a $(wildcard tests/fuzz/*.h)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libdexcheck.a $(PKG_LIBS) $(LDOPT) -lstdc++
 
-# The batch-file search target hands out one country table instead of building one per run
-# (see tests/fuzz/fuzz_search_file.c).
-$(B)/fuzz_search_file $(B)/tests/replay_search_file: \
-    LDOPT += -Wl,--wrap=dx_countries_new -Wl,--wrap=dx_countries_free
-
 deps:
 	@scripts/install-deps.sh
 

@@ -74,6 +74,7 @@
 #include "name_norm.h"
 #include "name_score.h"
 #include "ofac_score.h"
+#include "search_int.h"
 #include "strbuf.h"
 #include "strmap.h"
 
@@ -124,6 +125,7 @@ typedef struct ix_variant {
 struct dx_index {
     dx_arena arena;
     dx_name_normalizer *norm;
+    dx_countries *countries; /* for the country columns of batch files (search_file.c) */
     dx_name_index *names;
     ix_list *lists;
     size_t n_lists;
@@ -436,6 +438,8 @@ dx_status dx_index_build(dx_store *store, const char *const *list_ids, size_t n_
     if (st == DX_OK)
         st = dx_name_normalizer_new(&ix->norm);
     if (st == DX_OK)
+        st = dx_countries_new(&ix->countries);
+    if (st == DX_OK)
         st = dx_name_index_new(&ix->names);
     pick_ctx p = {ix, list_ids, n_list_ids, found};
     if (st == DX_OK)
@@ -468,6 +472,7 @@ void dx_index_free(dx_index *ix)
     if (!ix)
         return;
     dx_name_normalizer_free(ix->norm);
+    dx_countries_free(ix->countries);
     dx_name_index_free(ix->names);
     dx_free(ix->lists);
     dx_free(ix->entries);
@@ -477,6 +482,11 @@ void dx_index_free(dx_index *ix)
     dx_strmap_free(&ix->ofac);
     dx_arena_free(&ix->arena);
     dx_free(ix);
+}
+
+const dx_countries *dx_index_countries(const dx_index *ix)
+{
+    return ix->countries;
 }
 
 void dx_index_stats_get(const dx_index *ix, dx_index_stats *out)

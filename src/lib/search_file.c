@@ -21,6 +21,7 @@
 #include "dexcheck/country.h"
 #include "dexcheck/index.h"
 #include "evidence.h"
+#include "search_int.h"
 #include "strbuf.h"
 
 #define MAX_PER_ROW 8
@@ -203,16 +204,12 @@ dx_status dx_index_search_file(const dx_index *index, const char *path,
 {
     if (!index || !path || !options || !diags || !fn)
         return DX_ERR_INVALID;
-    file_ctx c = {.path = path, .diags = diags, .arena = DX_ARENA_INIT};
-    dx_countries *countries = NULL;
-    dx_status st = dx_countries_new(&countries);
-    c.countries = countries;
-    if (st == DX_OK)
-        st = dx_csv_read_path(path, "batch", "batch file", diags, on_row, &c);
+    file_ctx c = {.path = path, .diags = diags, .arena = DX_ARENA_INIT,
+                  .countries = dx_index_countries(index)};
+    dx_status st = dx_csv_read_path(path, "batch", "batch file", diags, on_row, &c);
     deliver_ctx d = {&c, fn, ctx};
     if (st == DX_OK)
         st = dx_index_search_batch(index, c.q, c.n, options, threads, deliver, &d);
-    dx_countries_free(countries);
     dx_arena_free(&c.arena);
     dx_free(c.q);
     dx_free(c.lines);

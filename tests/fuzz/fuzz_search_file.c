@@ -10,13 +10,6 @@
  * thread with explanations on (so the scoring and the evidence code run too) at a low
  * threshold.
  *
- * dx_index_search_file builds the country table (dx_countries_new: every country name of ICU,
- * normalised) on each call, which costs about 50 ms under the sanitizers and would hold the
- * target to 20 runs a second. The Makefile links this target with -Wl,--wrap for
- * dx_countries_new and dx_countries_free, and the wrappers below hand out one table built
- * once (the table is immutable); a table asked for while that one is missing is built and
- * freed as usual.
- *
  * Invariants checked: the status is DX_OK, DX_ERR_INPUT, DX_ERR_ENCODING, DX_ERR_LIMIT or
  * DX_ERR_NOMEM, and DX_ERR_INPUT comes with an error diagnostic; rows arrive in file order
  * (lines strictly increasing, past the header); every query has a non-empty name, at most 8
@@ -79,33 +72,10 @@ static const char UN_LIST[] =
     "株式会社ゴールデンスター</ALIAS_NAME></ENTITY_ALIAS></ENTITY>\n"
     "</ENTITIES></CONSOLIDATED_LIST>\n";
 
-dx_status __real_dx_countries_new(dx_countries **out);
-void __real_dx_countries_free(dx_countries *countries);
-static dx_countries *shared_countries;
-
-dx_status __wrap_dx_countries_new(dx_countries **out)
-{
-    if (!shared_countries) {
-        dx_status st = __real_dx_countries_new(&shared_countries);
-        if (st != DX_OK)
-            return st;
-    }
-    *out = shared_countries;
-    return DX_OK;
-}
-
-void __wrap_dx_countries_free(dx_countries *countries)
-{
-    if (countries != shared_countries)
-        __real_dx_countries_free(countries);
-}
-
 static void cleanup(void)
 {
     dx_index_free(index_);
     dx_store_close(store);
-    __real_dx_countries_free(shared_countries);
-    shared_countries = NULL;
     DIR *d = opendir(tmpdir);
     if (d) {
         char path[512];
