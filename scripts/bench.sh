@@ -90,3 +90,4 @@ print("  per row on one thread (200 rows): index %.3f ms, baseline --exhaustive 
 PY
 
 scripts/bench-report.sh "$B"
+scripts/bench-screen.sh "$B"

@@ -85,6 +85,12 @@ typedef struct dx_screen_summary {
     size_t by_determination[DX_DET_NEEDS_REVIEW + 1];
     size_t by_severity[DX_FSEV_INFO + 1];
     int no_lists;            /* the store held no restricted-party list */
+    /* Wall-clock seconds by step (for the summary and benchmarks): compiling the rules and
+     * reading the records; opening the store and building the name index; searching the
+     * names; evaluating the rules (including handing results to the outputs); writing the
+     * outputs (the report's time inside the other steps, and closing it). */
+    double seconds_total, seconds_inputs, seconds_index, seconds_names, seconds_rules,
+        seconds_outputs;
 } dx_screen_summary;
 
 /*

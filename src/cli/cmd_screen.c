@@ -251,6 +251,9 @@ static void print_summary(FILE *out, const screen_args *a, const dx_screen_summa
                 at->n - ATTENTION_SHOWN);
     if (a->opt.xlsx_path)
         fprintf(out, "workbook: %s\n", a->opt.xlsx_path);
+    fprintf(out, "time: %.2f s = inputs %.2f + index %.2f + names %.2f + rules %.2f + "
+            "outputs %.2f\n", s->seconds_total, s->seconds_inputs, s->seconds_index,
+            s->seconds_names, s->seconds_rules, s->seconds_outputs);
 }
 
 static int exit_for(dx_status st, const dx_screen_summary *s)

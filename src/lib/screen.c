@@ -138,6 +138,13 @@ static void count_result(dx_screen_summary *sum, const dx_result *r)
     sum->needs_attention += r->needs_attention != 0;
 }
 
+double dx_screen_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 dx_status dx_screen_emit(dx_screen_ctx *c, dx_result *r, const char *id_extra)
 {
     char fid[19];
@@ -148,8 +155,11 @@ dx_status dx_screen_emit(dx_screen_ctx *c, dx_result *r, const char *id_extra)
     r->needs_attention = dx_result_needs_attention(r);
     count_result(c->sum, r);
     dx_status st = note_subject(c, r);
-    if (st == DX_OK && c->report)
+    if (st == DX_OK && c->report) {
+        double t0 = dx_screen_now();
         st = dx_report_add_result(c->report, r);
+        c->sum->seconds_outputs += dx_screen_now() - t0;
+    }
     if (st == DX_OK && c->opt->on_result)
         st = c->opt->on_result(c->opt->ud, r, NULL);
     return st;
@@ -169,15 +179,27 @@ static const char *trace_kind(dx_trace_kind k)
 /* The trace as lines "name = value: text" into c->text2. */
 static dx_status render_trace(dx_screen_ctx *c, const dx_outcome *o)
 {
-    dx_strbuf_reset(&c->text2);
-    dx_status st = dx_strbuf_printf(&c->text2, "%s", "");
+    dx_strbuf *b = &c->text2;
+    dx_strbuf_reset(b);
+    dx_status st = dx_strbuf_append(b, "", 0);
     for (size_t i = 0; st == DX_OK && i < o->n_trace; i++) {
         const dx_trace_item *t = &o->trace[i];
-        st = dx_strbuf_printf(&c->text2, "%s%s%s", i ? "\n" : "", trace_kind(t->kind), t->name);
-        if (st == DX_OK && t->kind != DX_TRACE_RULE_NOT_MET && t->value)
-            st = dx_strbuf_printf(&c->text2, " = %s", t->value);
-        if (st == DX_OK && t->text && *t->text)
-            st = dx_strbuf_printf(&c->text2, ": %s", t->text);
+        if (i)
+            st = dx_strbuf_putc(b, '\n');
+        if (st == DX_OK)
+            st = dx_strbuf_puts(b, trace_kind(t->kind));
+        if (st == DX_OK)
+            st = dx_strbuf_puts(b, t->name);
+        if (st == DX_OK && t->kind != DX_TRACE_RULE_NOT_MET && t->value) {
+            st = dx_strbuf_append(b, " = ", 3);
+            if (st == DX_OK)
+                st = dx_strbuf_puts(b, t->value);
+        }
+        if (st == DX_OK && t->text && *t->text) {
+            st = dx_strbuf_append(b, ": ", 2);
+            if (st == DX_OK)
+                st = dx_strbuf_puts(b, t->text);
+        }
     }
     return st;
 }
@@ -698,15 +720,28 @@ static dx_status check_options(const dx_screen_options *o, long *as_of)
     return wants_report(o) || o->on_result ? DX_OK : DX_ERR_INVALID;
 }
 
+/* Adds the time since *t0 to *seconds, less what the outputs took meanwhile, and restarts
+ * the clock (so that the steps of dx_screen_summary do not overlap). */
+static void step_time(screen_run *r, double *seconds, double *t0, double *outputs0)
+{
+    double t = dx_screen_now();
+    *seconds += t - *t0 - (r->c.sum->seconds_outputs - *outputs0);
+    *t0 = t;
+    *outputs0 = r->c.sum->seconds_outputs;
+}
+
 /* Steps 5 to 9 of the design comment. */
 static dx_status produce(screen_run *r)
 {
     const dx_screen_options *o = r->c.opt;
+    dx_screen_summary *sum = r->c.sum;
+    double t0 = dx_screen_now(), out0 = sum->seconds_outputs;
     dx_status st = dx_list_hits_new(&r->c.hits);
     if (st == DX_OK && r->c.sum->no_lists)
         st = no_lists_finding(&r->c);
     if (st == DX_OK && r->index)
         st = dx_screen_lists(&r->c, r->index);
+    step_time(r, &sum->seconds_names, &t0, &out0);
     dx_records_eval_options eo = {r->as_of, o->home_country ? o->home_country : "JP", r->us,
                                   r->c.hits};
     if (st == DX_OK)
@@ -717,8 +752,10 @@ static dx_status produce(screen_run *r)
         st = subject_summaries(&r->c);
     if (st == DX_OK)
         st = rejected_subjects(&r->c);
+    step_time(r, &sum->seconds_rules, &t0, &out0);
     if (st == DX_OK && r->c.report)
         st = dx_report_close(r->c.report);
+    sum->seconds_outputs += dx_screen_now() - t0;
     return fail(r, DX_SCREEN_OUTPUT, st);
 }
 
@@ -761,17 +798,22 @@ dx_status dx_screen_run(const dx_screen_options *options, dx_diags *diags,
                            .text = DX_STRBUF_INIT, .text2 = DX_STRBUF_INIT};
     r->as_of = as_of;
     dx_screen_random_id(summary->run_id);
+    double start = dx_screen_now(), t0 = start, out0 = 0;
     dx_status st = compile_rules(r);
     if (st == DX_OK)
         st = read_records(r);
+    step_time(r, &summary->seconds_inputs, &t0, &out0);
     if (st == DX_OK)
         st = open_lists(r);
+    step_time(r, &summary->seconds_index, &t0, &out0);
     if (st == DX_OK)
         st = fail(r, DX_SCREEN_INTERNAL, init_subjects(&r->c));
     if (st == DX_OK)
         st = open_report(r);
+    summary->seconds_outputs += dx_screen_now() - t0;
     if (st == DX_OK)
         st = produce(r);
     run_free(r);
+    summary->seconds_total = dx_screen_now() - start;
     return st;
 }

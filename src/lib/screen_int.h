@@ -49,6 +49,9 @@ typedef struct dx_screen_ctx {
  */
 dx_status dx_screen_emit(dx_screen_ctx *c, dx_result *r, const char *id_extra);
 
+/* Seconds on the monotonic clock (for the step times of dx_screen_summary). */
+double dx_screen_now(void);
+
 /* The rank of a determination for "the most severe": prohibited 8 … not_controlled 1. */
 int dx_screen_det_rank(dx_determination d);
 

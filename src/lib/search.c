@@ -62,6 +62,7 @@
 #include "dexcheck/index.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1036,7 +1037,9 @@ typedef struct batch {
     size_t begin, end;            /* the chunk being searched */
     size_t next;                  /* next query to take, under lock */
     pthread_mutex_t lock;
-    dx_search_result **results;   /* by query - begin */
+    size_t *rep;                  /* by query: the first query identical to it */
+    size_t *last;                 /* by representative: the last query identical to it */
+    dx_search_result **results;   /* by representative, until its last query is delivered */
     dx_status *status;
 } batch;
 
@@ -1051,9 +1054,11 @@ static void *batch_worker(void *arg)
         pthread_mutex_unlock(&b->lock);
         if (i >= b->end)
             break;
-        b->results[i - b->begin] = NULL;
-        b->status[i - b->begin] =
-            init != DX_OK ? init : search_with(&s, &b->queries[i], b->opt, &b->results[i - b->begin]);
+        if (b->rep[i] != i) /* the same query came before: its result serves */
+            continue;
+        b->results[i] = NULL;
+        b->status[i] = init != DX_OK ? init : search_with(&s, &b->queries[i], b->opt,
+                                                            &b->results[i]);
     }
     if (init == DX_OK)
         searcher_free(&s);
@@ -1082,11 +1087,66 @@ static dx_status run_chunk(batch *b, unsigned threads, dx_search_fn fn, void *ct
         pthread_join(tid[t], NULL);
     dx_status st = DX_OK;
     for (size_t i = b->begin; i < b->end; i++) {
-        size_t k = i - b->begin;
+        size_t r = b->rep[i];
         if (st == DX_OK)
-            st = fn(ctx, i, b->status[k], b->results[k]);
-        dx_search_result_free(b->results[k]);
+            st = fn(ctx, i, b->status[r], b->results[r]);
+        if (b->last[r] == i || st != DX_OK) {
+            dx_search_result_free(b->results[r]);
+            b->results[r] = NULL;
+        }
     }
+    return st;
+}
+
+/* Appends one part of a query's key: its length, then its bytes (so no part can run into
+ * the next whatever bytes it holds). */
+static dx_status key_part(dx_strbuf *k, const char *s)
+{
+    char len[24];
+    int n = snprintf(len, sizeof len, "%zu:", s ? strlen(s) + 1 : 0);
+    dx_status st = dx_strbuf_append(k, len, (size_t)n);
+    return st == DX_OK && s ? dx_strbuf_puts(k, s) : st;
+}
+
+/* rep[i] = the first query with the same name, schema, countries, date of birth and
+ * identifiers as query i (a search reads nothing else of it, so their results are equal);
+ * last[r] = the last query whose representative is r. Names repeat in real records: every
+ * person of a university names the same few affiliations. */
+static dx_status find_repeats(batch *b, size_t n)
+{
+    dx_strmap seen = DX_STRMAP_INIT;
+    dx_arena keys = DX_ARENA_INIT;
+    dx_strbuf k = DX_STRBUF_INIT;
+    dx_status st = DX_OK;
+    for (size_t i = 0; st == DX_OK && i < n; i++) {
+        const dx_search_query *q = &b->queries[i];
+        char schema[8];
+        snprintf(schema, sizeof schema, "%d", (int)q->schema);
+        dx_strbuf_reset(&k);
+        st = key_part(&k, q->name);
+        if (st == DX_OK)
+            st = key_part(&k, schema);
+        for (size_t c = 0; st == DX_OK && c < q->n_countries; c++)
+            st = key_part(&k, q->countries[c]);
+        if (st == DX_OK)
+            st = key_part(&k, "|");
+        if (st == DX_OK)
+            st = key_part(&k, q->dob);
+        for (size_t c = 0; st == DX_OK && c < q->n_identifiers; c++)
+            st = key_part(&k, q->identifiers[c]);
+        char *key = st == DX_OK ? dx_arena_strndup(&keys, k.data, k.len) : NULL;
+        if (st == DX_OK && !key)
+            st = DX_ERR_NOMEM;
+        int inserted = 0;
+        size_t first = i;
+        if (st == DX_OK)
+            st = dx_strmap_put(&seen, key, i, &inserted, &first);
+        b->rep[i] = inserted ? i : first;
+        b->last[b->rep[i]] = i;
+    }
+    dx_strbuf_free(&k);
+    dx_strmap_free(&seen);
+    dx_arena_free(&keys);
     return st;
 }
 
@@ -1097,20 +1157,31 @@ dx_status dx_index_search_batch(const dx_index *ix, const dx_search_query *queri
     if (!ix || (n_queries && !queries) || !opt || !fn)
         return DX_ERR_INVALID;
     batch b = {.ix = ix, .queries = queries, .opt = opt};
-    b.results = dx_calloc(BATCH_CHUNK, sizeof(*b.results));
-    b.status = dx_calloc(BATCH_CHUNK, sizeof(*b.status));
-    dx_status st = b.results && b.status ? DX_OK : DX_ERR_NOMEM;
+    size_t n = n_queries ? n_queries : 1;
+    b.results = dx_calloc(n, sizeof(*b.results));
+    b.status = dx_calloc(n, sizeof(*b.status));
+    b.rep = dx_calloc(n, sizeof(*b.rep));
+    b.last = dx_calloc(n, sizeof(*b.last));
+    dx_status st = b.results && b.status && b.rep && b.last ? DX_OK : DX_ERR_NOMEM;
+    if (st == DX_OK)
+        st = find_repeats(&b, n_queries);
     if (st == DX_OK && pthread_mutex_init(&b.lock, NULL) != 0)
         st = DX_ERR_INTERNAL;
+    int locked = st == DX_OK;
     unsigned t = thread_count(threads);
     for (size_t at = 0; st == DX_OK && at < n_queries; at += BATCH_CHUNK) {
         b.begin = at;
         b.end = at + BATCH_CHUNK < n_queries ? at + BATCH_CHUNK : n_queries;
         st = run_chunk(&b, t, fn, ctx);
     }
-    if (b.results && b.status)
+    if (locked)
         pthread_mutex_destroy(&b.lock);
+    if (b.results) /* after a stop: what later queries would have shared */
+        for (size_t i = 0; i < n_queries; i++)
+            dx_search_result_free(b.results[i]);
     dx_free(b.results);
     dx_free(b.status);
+    dx_free(b.rep);
+    dx_free(b.last);
     return st;
 }

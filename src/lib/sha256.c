@@ -109,8 +109,12 @@ void dx_sha256_final(dx_sha256 *h, unsigned char digest[32])
 
 void dx_sha256_to_hex(const unsigned char digest[32], char hex[65])
 {
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++) {
+        hex[2 * i] = digits[digest[i] >> 4];
+        hex[2 * i + 1] = digits[digest[i] & 15];
+    }
+    hex[64] = '\0';
 }
 
 void dx_sha256_hex(const void *data, size_t len, char hex[65])

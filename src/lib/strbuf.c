@@ -45,18 +45,34 @@ dx_status dx_strbuf_putc(dx_strbuf *b, char c)
     return dx_strbuf_append(b, &c, 1);
 }
 
+dx_status dx_strbuf_puts(dx_strbuf *b, const char *s)
+{
+    return dx_strbuf_append(b, s, strlen(s));
+}
+
+/* Formats into the room the buffer already has; only when that is too small, grows it and
+ * formats again (most calls format once). */
 dx_status dx_strbuf_vprintf(dx_strbuf *b, const char *fmt, va_list ap)
 {
     va_list again;
     va_copy(again, ap);
-    int n = vsnprintf(NULL, 0, fmt, again);
+    size_t room = b->cap > b->len ? b->cap - b->len : 0;
+    int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, again);
     va_end(again);
-    if (n < 0)
+    if (n < 0) {
+        if (b->data)
+            b->data[b->len] = '\0';
         return DX_ERR_INVALID;
-    dx_status st = dx_strbuf_reserve(b, (size_t)n);
-    if (st != DX_OK)
-        return st;
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    }
+    if ((size_t)n >= room) {
+        dx_status st = dx_strbuf_reserve(b, (size_t)n);
+        if (st != DX_OK) {
+            if (b->data)
+                b->data[b->len] = '\0';
+            return st;
+        }
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    }
     b->len += (size_t)n;
     return DX_OK;
 }

@@ -24,6 +24,7 @@ typedef struct dx_strbuf {
 dx_status dx_strbuf_reserve(dx_strbuf *b, size_t extra);
 dx_status dx_strbuf_append(dx_strbuf *b, const void *bytes, size_t n);
 dx_status dx_strbuf_putc(dx_strbuf *b, char c);
+dx_status dx_strbuf_puts(dx_strbuf *b, const char *s); /* append a NUL-terminated string */
 dx_status dx_strbuf_printf(dx_strbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 dx_status dx_strbuf_vprintf(dx_strbuf *b, const char *fmt, va_list ap);

@@ -1452,6 +1452,66 @@ static void test_batch(void **state)
     free_queries(&qs);
 }
 
+/* Repeated queries are searched once: every repeat, within a chunk of the batch or thousands
+ * of queries later, gets the result its first occurrence got alone; queries that differ only
+ * in a country, a date of birth or an identifier are not repeats. */
+typedef struct repeat_got {
+    size_t next;
+    char **desc;
+} repeat_got;
+
+static dx_status on_repeat(void *ctx, size_t i, dx_status status, const dx_search_result *r)
+{
+    repeat_got *g = ctx;
+    assert_int_equal(i, g->next);
+    g->next++;
+    g->desc[i] = status == DX_OK ? describe(r) : NULL;
+    return DX_OK;
+}
+
+static void test_batch_repeats(void **state)
+{
+    (void)state;
+    query_set qs;
+    make_queries(&qs);
+    enum { N = 5000, K = 6 };
+    static const char *const cn[] = {"CN"}, *const ir[] = {"IR"};
+    dx_search_query base[K];
+    for (size_t k = 0; k < K; k++)
+        base[k] = (dx_search_query){.name = qs.q[k], .schema = qs.schema[k]};
+    base[1] = base[0], base[1].countries = cn, base[1].n_countries = 1;
+    base[2] = base[0], base[2].countries = ir, base[2].n_countries = 1;
+    base[3] = base[0], base[3].dob = "1970";
+    dx_search_options o = opts(0.7, 0, 1);
+    char *single[K];
+    for (size_t k = 0; k < K; k++) {
+        dx_search_result *r = NULL;
+        assert_int_equal(dx_index_search(un_ix, &base[k], &o, &r), DX_OK);
+        single[k] = describe(r);
+        dx_search_result_free(r);
+    }
+    dx_search_query *q = calloc(N, sizeof *q);
+    size_t *which = calloc(N, sizeof *which);
+    repeat_got g = {0, calloc(N, sizeof(char *))};
+    assert_non_null(q), assert_non_null(which), assert_non_null(g.desc);
+    for (size_t i = 0; i < N; i++) {
+        which[i] = (i * 7 + i / 3) % K; /* repeats near and far, across chunks */
+        q[i] = base[which[i]];
+    }
+    assert_int_equal(dx_index_search_batch(un_ix, q, N, &o, 2, on_repeat, &g), DX_OK);
+    assert_int_equal(g.next, N);
+    for (size_t i = 0; i < N; i++) {
+        assert_string_equal(g.desc[i], single[which[i]]);
+        free(g.desc[i]);
+    }
+    /* the results of countries, dob and plain differ, so the test can see a wrong sharing */
+    assert_string_not_equal(single[0], single[3]);
+    for (size_t k = 0; k < K; k++)
+        free(single[k]);
+    free(g.desc), free(which), free(q);
+    free_queries(&qs);
+}
+
 /* ---- a batch file ----------------------------------------------------------------------- */
 
 typedef struct file_got {
@@ -1701,6 +1761,7 @@ int main(void)
         cmocka_unit_test(test_country_codes_not_merged),
         cmocka_unit_test(test_identifier_chains),
         cmocka_unit_test(test_batch),
+        cmocka_unit_test(test_batch_repeats),
         cmocka_unit_test(test_search_file),
         cmocka_unit_test(test_alloc_failures_search),
         cmocka_unit_test(test_alloc_failures_batch),
