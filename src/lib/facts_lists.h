@@ -7,9 +7,16 @@
 
 #include "dexcheck/rules_records.h"
 
-/* Register the fields of the kind "list_hit" (the kind itself must be registered first) and
- * the function list_hits_text(list<list_hit>, list<text>) -> list<text>. */
+/* Register the fields of the kind "list_hit" and the functions list_hits_text, owned_share,
+ * owned_share_unknown and listed_owners_text (docs/rules.md, "List hits" and "Ownership"); the
+ * kinds list_hit and organization must be registered first. */
 dx_status dx_list_hits_register_fields(dx_ruleenv *env);
+
+/* What the ownership functions read from the records binding's host (facts_records.c), the
+ * `host` of the evaluation: the run's list hits (NULL: none), and an organisation by its
+ * org_id (NULL when no accepted row of organizations.csv has it). Borrowed for the run. */
+const dx_list_hits *dx_records_host_hits(const void *host);
+const dx_organization *dx_records_host_org(const void *host, const char *org_id);
 
 /* The hits of one owner ("person", "visitor", "organization", "project"), in the order they
  * were added, as objects of the kind list_hit: *items and *n (0 when none, or hits is NULL).

@@ -15,6 +15,14 @@
  * organisation), project.list_hits (sponsor, collaborators) and organization.list_hits
  * (facts_lists.c). Targets: subject (every person and visitor), person, visitor, project,
  * organization, and access (subject × technology × assignment), evaluated in record order.
+ *
+ * Organisations are also found by id and by name for the ownership functions and
+ * subject.organizations: the host keeps a map from org_id to the organisation (owners name
+ * their owner organisations by id; facts_lists.c walks them, through dx_records_host_org), and
+ * a map from every name and alias, folded (ASCII lower case, runs of spaces as one, trimmed),
+ * so that a person's affiliation or a visitor's organisation written exactly as an
+ * organisation's name or alias leads to that organisation. Folding is deliberately this
+ * plain: a near match is the list search's business, not a record link.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -41,6 +49,7 @@ typedef struct rsubject {
     const char **citizenships, **residencies;
     size_t n_citizenships, n_residencies;
     objlist citizenships_dated, residencies_dated, contracts, funding, licenses;
+    objlist organizations; /* named by the affiliation or the visitor's organisation */
     int rejected;
 } rsubject;
 
@@ -68,11 +77,26 @@ typedef struct host {
     const char *home_country;
     const dx_us_controls *us; /* for the us_* functions (facts_us.c); may be NULL */
     const dx_list_hits *hits; /* list hits by owner (facts_lists.c); may be NULL */
+    const dx_organization *orgs;
+    dx_strmap org_ids;        /* org_id → index into orgs */
+    dx_strmap org_names;      /* folded name or alias → index into orgs (the first one) */
 } host;
 
 const dx_us_controls *dx_records_host_us(const void *h)
 {
     return h ? ((const host *)h)->us : NULL;
+}
+
+const dx_list_hits *dx_records_host_hits(const void *h)
+{
+    return h ? ((const host *)h)->hits : NULL;
+}
+
+const dx_organization *dx_records_host_org(const void *h, const char *org_id)
+{
+    size_t at;
+    const host *ho = h;
+    return ho && org_id && dx_strmap_get(&ho->org_ids, org_id, &at) ? &ho->orgs[at] : NULL;
 }
 
 /* ---- field descriptors ---- */
@@ -199,6 +223,7 @@ static dx_status get_subject(void *h, const void *obj, const void *data, dx_rval
         const objlist *l = !strcmp(what, "contracts") ? &s->contracts
                            : !strcmp(what, "funding") ? &s->funding
                            : !strcmp(what, "licenses") ? &s->licenses
+                           : !strcmp(what, "organizations") ? &s->organizations
                            : !strcmp(what, "citizenships_dated") ? &s->citizenships_dated
                                                                  : &s->residencies_dated;
         return set_objects(out, l);
@@ -306,6 +331,9 @@ static const freg fields[] = {
     DERIVED("subject", "contracts", "list<contract>", get_subject, "contracts (contracts.csv)"),
     DERIVED("subject", "funding", "list<funding>", get_subject, "funding (funding.csv)"),
     DERIVED("subject", "licenses", "list<license>", get_subject, "licences (licenses.csv)"),
+    DERIVED("subject", "organizations", "list<organization>", get_subject,
+            "organisations (organizations.csv) whose name or alias is the affiliation or the "
+            "visitor's organisation"),
     {"subject", "list_hits", "list<list_hit>",
      "list hits of the subject's names, affiliation and organisation", get_list_hits,
      {0, 0, 0, NULL}, "subject"},
@@ -599,6 +627,68 @@ static dx_status gather(run *r, const void *rows, size_t n, size_t size, size_t 
     return DX_OK;
 }
 
+/* A name folded for the look-up of organisations by name (the design comment at the top), in
+ * the run's arena; NULL when out of memory. */
+static char *fold_name(run *r, const char *name)
+{
+    char *out = dx_arena_alloc(&r->arena, strlen(name) + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (const char *c = name; *c; c++) {
+        int space = *c == ' ' || *c == '\t' || *c == '\n' || *c == '\r';
+        if (space && (o == out || o[-1] == ' '))
+            continue;
+        *o++ = space ? ' ' : (*c >= 'A' && *c <= 'Z') ? (char)(*c - 'A' + 'a') : *c;
+    }
+    if (o > out && o[-1] == ' ')
+        o--;
+    *o = '\0';
+    return out;
+}
+
+/* Index the organisations by id and by every folded name and alias (the first one wins). */
+static dx_status build_orgs(run *r)
+{
+    size_t n;
+    const dx_organization *orgs = dx_records_organizations(r->h.records, &n);
+    r->h.orgs = orgs;
+    dx_status st = DX_OK;
+    int inserted;
+    for (size_t i = 0; st == DX_OK && i < n; i++) {
+        st = dx_strmap_put(&r->h.org_ids, orgs[i].org_id, i, &inserted, NULL);
+        for (size_t k = 0; st == DX_OK && k <= orgs[i].aliases.n; k++) {
+            const char *name = k == 0 ? orgs[i].name : orgs[i].aliases.items[k - 1];
+            char *key = name ? fold_name(r, name) : NULL;
+            if (name && !key)
+                st = DX_ERR_NOMEM;
+            else if (key && *key)
+                st = dx_strmap_put(&r->h.org_names, key, i, &inserted, NULL);
+        }
+    }
+    return st;
+}
+
+/* subject.organizations: the organisations named by the affiliation and, for a visitor, the
+ * organisation (each once). */
+static dx_status link_orgs(run *r, rsubject *s)
+{
+    const char *names[2] = {s->p->affiliation, s->v ? s->v->organization : NULL};
+    if (!(s->organizations.items = alloc_ptrs(r, 2)))
+        return DX_ERR_NOMEM;
+    for (int k = 0; k < 2; k++) {
+        size_t at;
+        char *key = names[k] && r->h.org_names.len ? fold_name(r, names[k]) : NULL;
+        if (names[k] && r->h.org_names.len && !key)
+            return DX_ERR_NOMEM;
+        if (!key || !dx_strmap_get(&r->h.org_names, key, &at))
+            continue;
+        if (s->organizations.n == 1 && s->organizations.items[0] == &r->h.orgs[at])
+            continue;
+        s->organizations.items[s->organizations.n++] = &r->h.orgs[at];
+    }
+    return DX_OK;
+}
+
 static dx_status add_subject(run *r, const dx_person *p, const dx_visitor *v)
 {
     rsubject *s = &r->subjects[r->n_subjects];
@@ -611,6 +701,8 @@ static dx_status add_subject(run *r, const dx_person *p, const dx_visitor *v)
     if (st == DX_OK)
         st = countries(r, &p->permanent_residencies, &s->residencies, &s->n_residencies,
                        &s->residencies_dated);
+    if (st == DX_OK)
+        st = link_orgs(r, s);
     int inserted;
     if (st == DX_OK)
         st = dx_strmap_put(&r->subject_ids, p->person_id, r->n_subjects, &inserted, NULL);
@@ -832,12 +924,14 @@ dx_status dx_rules_eval_records(const dx_ruleset *rs, const dx_records *records,
         rs->env->fields[rules_env_field(rs->env, -1, "home_country", 12)].get != get_home)
         return DX_ERR_INVALID;
     run r = {{records, opt->home_country ? opt->home_country : "JP", opt->us_controls,
-              opt->list_hits},
+              opt->list_hits, NULL, DX_STRMAP_INIT, DX_STRMAP_INIT},
              DX_ARENA_INIT,
              DX_STRMAP_INIT, DX_STRMAP_INIT, DX_STRMAP_INIT, NULL, 0, 0, NULL, 0, NULL, 0, rs,
              {NULL, opt->as_of, NULL}, fn, ud, {0}};
     r.eval.host = &r.h;
     dx_status st = dx_rscratch_new(&r.eval.scratch);
+    if (st == DX_OK)
+        st = build_orgs(&r);
     if (st == DX_OK)
         st = build_subjects(&r);
     if (st == DX_OK)
@@ -852,6 +946,8 @@ dx_status dx_rules_eval_records(const dx_ruleset *rs, const dx_records *records,
     dx_strmap_free(&r.subject_ids);
     dx_strmap_free(&r.project_ids);
     dx_strmap_free(&r.tech_ids);
+    dx_strmap_free(&r.h.org_ids);
+    dx_strmap_free(&r.h.org_names);
     dx_arena_free(&r.arena);
     return st;
 }

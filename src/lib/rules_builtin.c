@@ -9,6 +9,7 @@
  * and falls back to the month's last day (2026-01-31 + 1 month = 2026-02-28).
  */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -154,6 +155,8 @@ static dx_status fn_percent(dx_rcall *call, const dx_rvalue *a, size_t n, dx_rva
 {
     char buf[64];
     double p = a[0].u.number * 100;
+    if (p > -1e9 && p < 1e9) /* 0.55 * 100 is 55.00000000000001: print "55 %" */
+        p = floor(p * 1e6 + 0.5) / 1e6;
     if (p == (double)(long long)p && p > -1e15 && p < 1e15)
         snprintf(buf, sizeof buf, "%lld %%", (long long)p);
     else
