@@ -3,7 +3,9 @@
  *
  * How it works. An .xlsx file is a zip archive of XML members. libzip opens the archive
  * straight from the caller's buffer (zip_source_buffer_create + zip_open_from_source, with
- * ZIP_CHECKCONS so that local headers must agree with the central directory). Each member
+ * ZIP_CHECKCONS so that local headers must agree with the central directory; an archive that
+ * fails only that check, as libxlsxwriter's zip64 workbooks do, is opened again without it,
+ * since only the central directory is read). Each member
  * we need is inflated with zip_fread, chunk by chunk, into a buffer of our own
  * (inflate_member): the size the archive declares is never used, so a member that lies about
  * its size is stopped by our count, not trusted. Three caps apply while inflating (xlsx.h,
@@ -671,6 +673,15 @@ static dx_status open_archive(dx_xlsx *x, const unsigned char *bytes, size_t len
     zip_source_t *src = zip_source_buffer_create(len ? bytes : empty, len, 0, &err);
     if (src) {
         x->zip = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &err);
+        if (!x->zip && zip_error_code_zip(&err) == ZIP_ER_INCONS) {
+            /* libxlsxwriter (our own audit workbook, with use_zip64) writes zip64 extra fields
+             * in the local headers only, which the consistency check refuses. Everything is
+             * read through the central directory and every member stays under the caps, so
+             * the archive is read without that check. */
+            zip_error_fini(&err);
+            zip_error_init(&err);
+            x->zip = zip_open_from_source(src, ZIP_RDONLY, &err);
+        }
         if (!x->zip)
             zip_source_free(src);
     }
