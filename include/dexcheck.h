@@ -22,5 +22,6 @@
 #include "dexcheck/rules_records.h"
 #include "dexcheck/report.h"
 #include "dexcheck/screen.h"
+#include "dexcheck/audit.h"
 
 #endif

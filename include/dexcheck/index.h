@@ -38,6 +38,21 @@ dx_status dx_index_build(dx_store *store, const char *const *list_ids, size_t n_
                          dx_diags *diags, dx_index **out);
 void dx_index_free(dx_index *index); /* accepts NULL */
 
+/* Whether lists stored in this format ("ofac", "csl", "un", ...) are restricted-party lists
+ * the index takes (control data such as the CCL is not). */
+int dx_index_takes_format(const char *format);
+
+/* dx_index_build over part of the lists (rescreening indexes the entries added or changed
+ * since the last run): the newest version of each list named, and of it only the entries
+ * whose ids are given (entry_ids NULL: all of them). */
+typedef struct dx_index_part {
+    const char *list_id;
+    const char *const *entry_ids;
+    size_t n_entry_ids;
+} dx_index_part;
+dx_status dx_index_build_parts(dx_store *store, const dx_index_part *parts, size_t n_parts,
+                               dx_diags *diags, dx_index **out);
+
 typedef struct dx_index_stats {
     size_t lists, entries, names; /* names: distinct normalised names, word orders counted */
     size_t words, keys;           /* distinct words (with joined words) and deletion keys */

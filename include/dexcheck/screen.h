@@ -49,6 +49,11 @@ typedef struct dx_screen_options {
     double threshold;              /* list hits score at least this; < 0: the default */
     int exhaustive;                /* score every list name (slow) */
     unsigned threads;              /* for the name search; 0: one per processor */
+    /* `dexcheck rescreen`: no records and no rules; the subjects stored by earlier runs are
+     * screened against the list entries added or changed since the newest recorded run
+     * screened against lists, and hits whose entry was removed are reported (LIST-DELISTED).
+     * inputs and rule_paths are not used. */
+    int rescreen;
     /* Outputs (at least one of them, or a callback). */
     const char *xlsx_path, *json_path, *csv_path;
     FILE *json_stream;             /* `--json -` */
@@ -85,6 +90,13 @@ typedef struct dx_screen_summary {
     size_t by_determination[DX_DET_NEEDS_REVIEW + 1];
     size_t by_severity[DX_FSEV_INFO + 1];
     int no_lists;            /* the store held no restricted-party list */
+    /* The audit trail (dexcheck/audit.h): subjects new or changed since their last recorded
+     * screening; results a reviewer's disposition clears; results a disposition no longer
+     * clears (the list entry changed, the licence expired) and that need attention again. */
+    size_t subjects_changed, cleared, reopened;
+    /* A rescreen: list entries added, changed and removed since the last recorded screening,
+     * the entries indexed for it, and hits reported as delisted. */
+    size_t entries_added, entries_changed, entries_removed, entries_indexed, delisted;
     /* Wall-clock seconds by step (for the summary and benchmarks): compiling the rules and
      * reading the records; opening the store and building the name index; searching the
      * names; evaluating the rules (including handing results to the outputs); writing the

@@ -93,6 +93,10 @@ dx_status dx_store_list_versions(dx_store *store, const char *list_id, dx_list_v
  * other than DX_OK returned by `fn` stops the walk and is returned.
  */
 dx_status dx_store_entries(dx_store *store, long long version_id, dx_entry_fn fn, void *ctx);
+/* The same for only the entries whose ids are given (ids NULL: every entry), in import order;
+ * an id that is not in the version is skipped. */
+dx_status dx_store_entries_some(dx_store *store, long long version_id, const char *const *ids,
+                                size_t n_ids, dx_entry_fn fn, void *ctx);
 
 typedef enum dx_change { DX_CHANGE_ADDED = 1, DX_CHANGE_REMOVED, DX_CHANGE_CHANGED } dx_change;
 typedef dx_status (*dx_diff_fn)(void *ctx, dx_change change, const char *entry_id,

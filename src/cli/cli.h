@@ -35,6 +35,9 @@ int dx_cli_match(int argc, char **argv);   /* cmd_match.c */
 int dx_cli_search(int argc, char **argv);  /* cmd_search.c */
 int dx_cli_rules(int argc, char **argv);   /* cmd_rules.c */
 int dx_cli_screen(int argc, char **argv);  /* cmd_screen.c */
+int dx_cli_runs(int argc, char **argv);    /* cmd_audit.c */
+int dx_cli_history(int argc, char **argv); /* cmd_audit.c */
+int dx_cli_review(int argc, char **argv);  /* cmd_audit.c */
 
 /*
  * Print diagnostics as `path:line:col: severity: message`, then the source line and a caret

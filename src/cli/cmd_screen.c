@@ -36,11 +36,14 @@ typedef struct screen_args {
     dx_screen_options opt;
 } screen_args;
 
+/* "screen" or "rescreen": the command being run, for messages. */
+static const char *command = "screen";
+
 static int usage_error(const char *fmt, const char *arg)
 {
-    fprintf(stderr, "dexcheck screen: ");
+    fprintf(stderr, "dexcheck %s: ", command);
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nsee 'dexcheck screen --help'\n");
+    fprintf(stderr, "\nsee 'dexcheck %s --help'\n", command);
     return DX_EXIT_USAGE;
 }
 
@@ -132,6 +135,9 @@ static int parse_args(int argc, char **argv, screen_args *a)
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
         if (only_paths || opt[0] != '-' || !opt[1]) {
+            if (a->opt.rescreen)
+                return usage_error("rescreen takes no record paths ('%s'): it screens the "
+                                   "subjects stored by earlier runs", opt);
             if (a->n_inputs == MAX_PATHS)
                 return usage_error("more than %s record paths", "64");
             a->inputs[a->n_inputs++] = opt;
@@ -149,6 +155,8 @@ static int parse_args(int argc, char **argv, screen_args *a)
             return usage_error("unknown option '%s'", opt);
         }
     }
+    if (a->opt.rescreen && (a->n_rules || a->opt.home_country || a->opt.exhaustive))
+        return usage_error("%s", "rescreen takes no --rules, --home-country or --exhaustive");
     return check_args(a);
 }
 
@@ -230,11 +238,25 @@ static void print_counts(FILE *out, const dx_screen_summary *s)
 static void print_summary(FILE *out, const screen_args *a, const dx_screen_summary *s,
                           attention *at)
 {
-    fprintf(out, "screen as of %s, run %s\n", a->opt.as_of, s->run_id);
-    fprintf(out, "  records  %zu files, %zu rows read = %zu accepted + %zu rejected\n", s->files,
-            s->rows_read, s->rows_accepted, s->rows_rejected);
-    fprintf(out, "  rules    %zu rules, rule set %.16s\n", s->rules, s->ruleset_hash);
-    if (s->no_lists)
+    fprintf(out, "%s as of %s, run %s\n", a->opt.rescreen ? "rescreen" : "screen", a->opt.as_of,
+            s->run_id);
+    if (a->opt.rescreen) {
+        fprintf(out, "  entries  %zu added, %zu changed, %zu removed since the last screening; "
+                "%zu indexed\n", s->entries_added, s->entries_changed, s->entries_removed,
+                s->entries_indexed);
+        fprintf(out, "  lists    %zu names of stored subjects screened, %zu list hits, "
+                "%zu delisted\n", s->names_screened, s->list_hits, s->delisted);
+    } else {
+        fprintf(out, "  records  %zu files, %zu rows read = %zu accepted + %zu rejected\n",
+                s->files, s->rows_read, s->rows_accepted, s->rows_rejected);
+        fprintf(out, "  rules    %zu rules, rule set %.16s\n", s->rules, s->ruleset_hash);
+    }
+    if (s->cleared || s->reopened)
+        fprintf(out, "  reviews  %zu results cleared by a reviewer's disposition, %zu reopened\n",
+                s->cleared, s->reopened);
+    if (a->opt.rescreen)
+        ;
+    else if (s->no_lists)
         fprintf(out, "  lists    none in the store: no name was screened\n");
     else
         fprintf(out, "  lists    %zu lists, %zu entries; %zu names screened, %zu list hits\n",
@@ -312,6 +334,8 @@ int dx_cli_screen(int argc, char **argv)
     screen_args a;
     memset(&a, 0, sizeof a);
     a.opt.threshold = -1;
+    a.opt.rescreen = !strcmp(argv[0], "rescreen");
+    command = a.opt.rescreen ? "rescreen" : "screen";
     a.opt.db_path = getenv("DEXCHECK_DB");
     if (!a.opt.db_path || !*a.opt.db_path)
         a.opt.db_path = "dexcheck.db";
@@ -338,7 +362,8 @@ int dx_cli_screen(int argc, char **argv)
     if (st == DX_OK)
         print_summary(out, &a, &sum, &at);
     else
-        fprintf(stderr, "dexcheck screen: %s: %s\n", stage_words(sum.stage), dx_status_str(st));
+        fprintf(stderr, "dexcheck %s: %s: %s\n", command, stage_words(sum.stage),
+                dx_status_str(st));
     rc = exit_for(st, &sum);
     for (size_t i = 0; i < at.n; i++)
         free(at.items[i].line);

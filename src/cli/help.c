@@ -165,28 +165,33 @@ static const help_page pages[] = {
      "  0   every disposition was recorded\n" EXIT_USAGE
      "  3   a row was rejected (nothing imported) or the file could not be read\n"
      EXIT_TAIL,
-     "dispositions arrive with the audit trail"},
+     NULL},
     {"rescreen", "screen stored subjects against new and changed list entries",
      "usage: dexcheck rescreen [OPTIONS]\n",
-     "Screens the subjects in the store against the list entries added or changed\n"
-     "since their last screening, and reports only what is new.\n",
+     "Screens the subjects stored by earlier runs against the list entries added or\n"
+     "changed since the newest recorded screening, and reports only what is new: new\n"
+     "hits, and earlier hits whose entry was removed (LIST-DELISTED). The run is\n"
+     "recorded like a screen.\n",
      "  -o, --output FILE   write the Excel audit workbook (.xlsx)\n"
      "  --json FILE         write one JSON object per result ('-' = standard output)\n"
      "  --csv FILE          write the same keys as CSV columns\n"
-     "  --as-of DATE        decide as of DATE (YYYY-MM-DD; default: today)\n" OPT_DB,
+     "  --as-of DATE        decide as of DATE (YYYY-MM-DD; default: today)\n" OPT_DB
+     "  --threshold X       name-match score (0-1) from which a list entry is a hit\n",
      "  0   done, nothing needs attention\n"
      "  1   done, at least one new result needs attention\n" EXIT_USAGE
-     "  4   rule error\n" EXIT_TAIL,
-     "rescreening arrives with the audit trail"},
+     "  3   no screening is recorded in the store\n" EXIT_TAIL,
+     NULL},
     {"runs", "list past runs",
      "usage: dexcheck runs [--db FILE]\n",
      "Lists the runs recorded in the store: id, date, as-of date, inputs, counts.\n",
-     OPT_DB, "  0   done\n" EXIT_USAGE EXIT_TAIL, "the run log arrives with the audit trail"},
+     OPT_DB, "  0   done\n" EXIT_USAGE EXIT_TAIL, NULL},
     {"history", "show every result and disposition for one subject",
      "usage: dexcheck history [--db FILE] SUBJECT_ID\n",
-     "Shows every result and disposition for one subject (a person_id or visitor_id)\n"
-     "across all runs.\n",
-     OPT_DB, "  0   done\n" EXIT_USAGE EXIT_TAIL, "subject history arrives with the audit trail"},
+     "Shows every result and disposition for one subject (a person, visitor,\n"
+     "organisation or project id) across all runs, then the dispositions recorded\n"
+     "for them.\n",
+     OPT_DB, "  0   done\n" EXIT_USAGE "  3   no run has a result for the subject\n" EXIT_TAIL,
+     NULL},
     {"help", "show the help of dexcheck or of one command",
      "usage: dexcheck help [COMMAND]\n", "Same as 'dexcheck --help' or 'dexcheck COMMAND --help'.\n",
      NULL, "  0   done\n  2   unknown command\n", NULL},

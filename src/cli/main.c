@@ -22,6 +22,10 @@ static const struct {
     {"search", dx_cli_search},
     {"rules", dx_cli_rules},
     {"screen", dx_cli_screen},
+    {"rescreen", dx_cli_screen},
+    {"runs", dx_cli_runs},
+    {"history", dx_cli_history},
+    {"review", dx_cli_review},
 };
 
 static dx_cli_command_fn command_find(const char *name)

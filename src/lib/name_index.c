@@ -97,7 +97,28 @@ struct dx_name_cands {
     unsigned char *found;  /* by variant: DX_NAME_BOUND_WORDS best similarities, in 255ths
                               rounded up */
     unsigned char *vflag;  /* by variant: V_* */
+    /* Memo of find_similar for the words of queries and their joined forms: names in a batch
+     * share words (family names, given names, "university"), and a word's similar index
+     * words do not depend on the rest of the query. Open addressing by hash, at most half
+     * full; the pools are emptied whole when full. */
+    struct memo_slot *memo;
+    uint32_t *memo_words;
+    double *memo_sims;
+    char *memo_text;
+    size_t memo_used, pairs_used, text_used, memo_hits, memo_misses;
 };
+
+/* One remembered find_similar: the word and the lookup's parameters, and where its accepted
+ * words are in the pools. */
+typedef struct memo_slot {
+    uint64_t hash;
+    uint32_t text, len;      /* into memo_text */
+    uint32_t start, n;       /* into memo_words / memo_sims */
+    double short_cap, threshold;
+    unsigned char kind, joined, used;
+} memo_slot;
+
+enum { MEMO_SLOTS = 1u << 16, MEMO_PAIRS = 1u << 20, MEMO_TEXT = 1u << 20 };
 
 /* ---- code points and deletion keys ---- */
 
@@ -442,8 +463,13 @@ dx_status dx_name_cands_new(const dx_name_index *ix, dx_name_cands **out)
     c->out = dx_malloc(nv * sizeof(uint32_t));
     c->found = dx_malloc(nv * DX_NAME_BOUND_WORDS);
     c->vflag = dx_malloc(nv);
+    c->memo = dx_calloc(MEMO_SLOTS, sizeof *c->memo);
+    c->memo_words = dx_malloc(MEMO_PAIRS * sizeof *c->memo_words);
+    c->memo_sims = dx_malloc(MEMO_PAIRS * sizeof *c->memo_sims);
+    c->memo_text = dx_malloc(MEMO_TEXT);
     if (!c->word_mark || !c->accepted || !c->accepted_sim || !c->variant_mark || !c->touched ||
-        !c->out || !c->found || !c->vflag) {
+        !c->out || !c->found || !c->vflag || !c->memo || !c->memo_words || !c->memo_sims ||
+        !c->memo_text) {
         dx_name_cands_free(c);
         return DX_ERR_NOMEM;
     }
@@ -463,6 +489,10 @@ void dx_name_cands_free(dx_name_cands *c)
     dx_free(c->out);
     dx_free(c->found);
     dx_free(c->vflag);
+    dx_free(c->memo);
+    dx_free(c->memo_words);
+    dx_free(c->memo_sims);
+    dx_free(c->memo_text);
     dx_free(c);
 }
 
@@ -580,6 +610,65 @@ static void find_similar(const dx_name_index *ix, dx_name_cands *c, const dx_nam
         lookup_key(&lk, keys.hash[i]);
 }
 
+static uint64_t memo_hash(const dx_name_word *q, int joined_q, double short_cap,
+                          double threshold)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < q->len; i++)
+        h = (h ^ (unsigned char)q->s[i]) * 1099511628211ull;
+    uint64_t bits[2];
+    memcpy(&bits[0], &short_cap, sizeof bits[0]);
+    memcpy(&bits[1], &threshold, sizeof bits[1]);
+    h ^= ((uint64_t)q->kind << 1 | (uint64_t)(joined_q != 0)) * 0x9E3779B97F4A7C15ull;
+    h ^= bits[0] * 0xC2B2AE3D27D4EB4Full;
+    h ^= bits[1] * 0x165667B19E3779F9ull;
+    return h ^ (h >> 29);
+}
+
+/* find_similar through the memo: the same word with the same parameters gets the words
+ * accepted the first time, in the same order. */
+static void find_similar_memo(const dx_name_index *ix, dx_name_cands *c, const dx_name_word *q,
+                              int joined_q, double short_cap, double threshold)
+{
+    uint64_t h = memo_hash(q, joined_q, short_cap, threshold);
+    size_t at = (size_t)h & (MEMO_SLOTS - 1);
+    for (;; at = (at + 1) & (MEMO_SLOTS - 1)) {
+        memo_slot *m = &c->memo[at];
+        if (!m->used)
+            break;
+        if (m->hash == h && m->len == q->len && m->kind == (unsigned char)q->kind &&
+            m->joined == (joined_q != 0) && m->short_cap == short_cap &&
+            m->threshold == threshold && memcmp(c->memo_text + m->text, q->s, q->len) == 0) {
+            memcpy(c->accepted, c->memo_words + m->start, m->n * sizeof *c->accepted);
+            memcpy(c->accepted_sim, c->memo_sims + m->start, m->n * sizeof *c->accepted_sim);
+            c->n_accepted = m->n;
+            c->memo_hits++;
+            return;
+        }
+    }
+    find_similar(ix, c, q, joined_q, short_cap, threshold);
+    c->memo_misses++;
+    if (c->memo_used + 1 > MEMO_SLOTS / 2 || c->pairs_used + c->n_accepted > MEMO_PAIRS ||
+        c->text_used + q->len > MEMO_TEXT) { /* full: forget everything, start again */
+        if (c->n_accepted > MEMO_PAIRS || q->len > MEMO_TEXT)
+            return;
+        memset(c->memo, 0, MEMO_SLOTS * sizeof *c->memo);
+        c->memo_used = c->pairs_used = c->text_used = 0;
+        at = (size_t)h & (MEMO_SLOTS - 1);
+    }
+    memo_slot *m = &c->memo[at];
+    *m = (memo_slot){h, (uint32_t)c->text_used, (uint32_t)q->len, (uint32_t)c->pairs_used,
+                     (uint32_t)c->n_accepted, short_cap, threshold, (unsigned char)q->kind,
+                     (unsigned char)(joined_q != 0), 1};
+    memcpy(c->memo_text + c->text_used, q->s, q->len);
+    memcpy(c->memo_words + c->pairs_used, c->accepted, c->n_accepted * sizeof *c->accepted);
+    memcpy(c->memo_sims + c->pairs_used, c->accepted_sim,
+           c->n_accepted * sizeof *c->accepted_sim);
+    c->text_used += q->len;
+    c->pairs_used += c->n_accepted;
+    c->memo_used++;
+}
+
 /* Touch the variants of the accepted words: record the similarity for query word `qi` (-1:
  * a joined form or original script, which makes them candidates that must be scored). */
 static void collect_variants(const dx_name_index *ix, dx_name_cands *c, unsigned mask, int qi,
@@ -630,7 +719,7 @@ static void find_joined(const dx_name_index *ix, dx_name_cands *c, const dx_name
             if (!len)
                 continue;
             dx_name_word jw = dx_name_word_make(buf, len, q->schema);
-            find_similar(ix, c, &jw, 1, 1.0, DX_NAME_COMPOUND_SIM);
+            find_similar_memo(ix, c, &jw, 1, 1.0, DX_NAME_COMPOUND_SIM);
             collect_variants(ix, c, mask, -1, 1.0);
         }
 }
@@ -644,7 +733,7 @@ int dx_name_cands_add(const dx_name_index *ix, dx_name_cands *c, const dx_name_p
     for (size_t i = 0; i < query->n_words; i++) {
         const dx_name_word *q = &query->words[i];
         long_word |= q->ncp >= 3 || q->kind == DX_WORD_EXACT;
-        find_similar(ix, c, q, 0, short_cap, threshold);
+        find_similar_memo(ix, c, q, 0, short_cap, threshold);
         /* Beyond DX_NAME_BOUND_WORDS words no bound is kept: every candidate is scored. */
         collect_variants(ix, c, schema_mask, many ? -1 : (int)i, threshold);
     }

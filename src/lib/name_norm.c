@@ -95,7 +95,10 @@ struct dx_name_normalizer {
     const UNormalizer2 *nfkc_cf; /* ICU singleton, not freed */
     const UNormalizer2 *nfd;     /* ICU singleton, not freed */
     translit_slot *slots;        /* DX_NAME_TRANSLITERATORS; the only state written later */
-    int n_slots;                 /* slots whose mutex and transliterator exist */
+    int n_slots;                 /* slots whose mutex exists; the first one's transliterator is
+                                  * opened at once (it checks ICU's data), the others on first
+                                  * use, under their lock: opening one costs ~15 ms, and most
+                                  * runs never need a second */
 };
 
 static dx_status icu_status(UErrorCode err)
@@ -145,7 +148,7 @@ dx_status dx_name_normalizer_new(dx_name_normalizer **out)
         st = DX_ERR_UNSUPPORTED; /* ICU built without normalisation data */
     while (st == DX_OK && nn->n_slots < DX_NAME_TRANSLITERATORS) {
         translit_slot *slot = &nn->slots[nn->n_slots];
-        st = open_translit(&slot->translit);
+        st = nn->n_slots == 0 ? open_translit(&slot->translit) : DX_OK;
         if (st == DX_OK && pthread_mutex_init(&slot->lock, NULL) != 0) {
             utrans_close(slot->translit);
             st = DX_ERR_NOMEM;
@@ -165,7 +168,8 @@ void dx_name_normalizer_free(dx_name_normalizer *nn)
     if (!nn)
         return;
     for (int i = 0; i < nn->n_slots; i++) {
-        utrans_close(nn->slots[i].translit);
+        if (nn->slots[i].translit)
+            utrans_close(nn->slots[i].translit);
         pthread_mutex_destroy(&nn->slots[i].lock);
     }
     dx_free(nn->slots);
@@ -290,12 +294,25 @@ static int32_t strip_marks(UChar *s, int32_t n)
     return w;
 }
 
-/* A transliterator of the pool, locked: the first free one, else the one `hint` picks. */
+/* A slot of the pool, locked: the first free one whose transliterator is open, else the
+ * first free one, else the one `hint` picks. */
 static translit_slot *take_slot(const dx_name_normalizer *nn, uintptr_t hint)
 {
+    translit_slot *unopened = NULL;
     for (int i = 0; i < nn->n_slots; i++)
-        if (pthread_mutex_trylock(&nn->slots[i].lock) == 0)
-            return &nn->slots[i];
+        if (pthread_mutex_trylock(&nn->slots[i].lock) == 0) {
+            if (nn->slots[i].translit) {
+                if (unopened)
+                    pthread_mutex_unlock(&unopened->lock);
+                return &nn->slots[i];
+            }
+            if (!unopened)
+                unopened = &nn->slots[i];
+            else
+                pthread_mutex_unlock(&nn->slots[i].lock);
+        }
+    if (unopened)
+        return unopened;
     translit_slot *slot = &nn->slots[(hint >> 12) % (uintptr_t)nn->n_slots];
     pthread_mutex_lock(&slot->lock);
     return slot;
@@ -306,6 +323,13 @@ static dx_status romanise(const dx_name_normalizer *nn, UChar *s, int32_t *n, in
 {
     char on_this_stack;
     translit_slot *slot = take_slot(nn, (uintptr_t)&on_this_stack);
+    if (!slot->translit) { /* opened on first use (struct dx_name_normalizer) */
+        dx_status st = open_translit(&slot->translit);
+        if (st != DX_OK) {
+            pthread_mutex_unlock(&slot->lock);
+            return st;
+        }
+    }
     UErrorCode err = U_ZERO_ERROR;
     int32_t limit = *n;
     utrans_transUChars(slot->translit, s, n, cap, 0, &limit, &err);

@@ -134,6 +134,8 @@ static bool is_number(const char *s, size_t len)
 
 static bool word_eq(const name_tok *t, const char *w)
 {
+    if (t->len == 0 || w[0] != t->s[0]) /* most words differ at once: no strlen */
+        return t->len == 0 && w[0] == '\0';
     return strlen(w) == t->len && memcmp(t->s, w, t->len) == 0;
 }
 
@@ -149,6 +151,8 @@ static bool in_list(const name_tok *t, const char *const *list, size_t n)
 static size_t phrase_match(const name_side *sd, size_t at, const char *p)
 {
     size_t k = 0;
+    if (at >= sd->n || sd->tok[at].len == 0 || sd->tok[at].s[0] != p[0])
+        return 0; /* the usual case, decided by the first byte */
     while (*p) {
         const char *e = strchr(p, ' ');
         size_t l = e ? (size_t)(e - p) : strlen(p);

@@ -40,11 +40,14 @@
 #include "dexcheck/screen.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include "alloc.h"
+#include "audit_int.h"
+#include "rescreen_int.h"
 #include "dexcheck/rules_records.h"
 #include "dexcheck/version.h"
 #include "screen_int.h"
@@ -145,13 +148,110 @@ double dx_screen_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-dx_status dx_screen_emit(dx_screen_ctx *c, dx_result *r, const char *id_extra)
+/* r->reason with `more` appended, in c->reason. */
+static void amend_reason(dx_screen_ctx *c, dx_result *r, const char *more)
+{
+    dx_strbuf_reset(&c->reason);
+    if (dx_strbuf_printf(&c->reason, "%s%s%s", r->reason ? r->reason : "",
+                         r->reason ? " " : "", more) == DX_OK)
+        r->reason = c->reason.data;
+}
+
+/* A licence of licenses.csv by id, or NULL. */
+static const dx_license *licence_of(const dx_screen_ctx *c, const char *id)
+{
+    size_t n;
+    const dx_license *l = dx_records_licenses(c->records, &n);
+    for (size_t i = 0; id && i < n; i++)
+        if (l[i].license_id && strcmp(l[i].license_id, id) == 0)
+            return &l[i];
+    return NULL;
+}
+
+/* Whether a cleared_with_licence disposition still clears on the as-of date: the licence is in
+ * licenses.csv, is for this subject and technology when it names them, and is valid on the
+ * as-of date. When not, the reason it reopens, into why[]. */
+static int licence_clears(const dx_screen_ctx *c, const dx_result *r,
+                          const dx_audit_disposition *d, char *why, size_t size)
+{
+    const dx_license *l = licence_of(c, d->license_id);
+    char date[11];
+    if (!l) {
+        snprintf(why, size, "licence %s is not in licenses.csv, so its validity cannot be "
+                 "confirmed", d->license_id ? d->license_id : "(none)");
+        return 0;
+    }
+    if (l->subject_id && *l->subject_id && r->subject_id &&
+        strcmp(l->subject_id, r->subject_id) != 0) {
+        snprintf(why, size, "licence %s is for %s, not %s", l->license_id, l->subject_id,
+                 r->subject_id);
+        return 0;
+    }
+    if (l->tech_id && *l->tech_id && r->tech_id && strcmp(l->tech_id, r->tech_id) != 0) {
+        snprintf(why, size, "licence %s is for %s, not %s", l->license_id, l->tech_id,
+                 r->tech_id);
+        return 0;
+    }
+    if (l->valid_to.year && dx_date_days(l->valid_to) < c->as_of) {
+        dx_date_format(l->valid_to, date);
+        snprintf(why, size, "licence %s expired on %s", l->license_id, date);
+        return 0;
+    }
+    if (l->valid_from.year && dx_date_days(l->valid_from) > c->as_of) {
+        dx_date_format(l->valid_from, date);
+        snprintf(why, size, "licence %s is valid only from %s", l->license_id, date);
+        return 0;
+    }
+    return 1;
+}
+
+/* A reviewer's latest disposition of this finding id (docs/audit.md): shown on the result,
+ * and clearing it when product.md §5 says it does and nothing has changed since. */
+static void apply_disposition(dx_screen_ctx *c, dx_result *r, const char *entry_hash)
+{
+    const dx_audit_disposition *d = dx_audit_disposition_of(c->audit, r->finding_id);
+    if (!d)
+        return;
+    r->disposition = d->disposition;
+    r->reviewer = d->reviewer, r->review_date = d->review_date;
+    r->license_id = d->license_id, r->note = d->note;
+    char why[256];
+    int clears = 0;
+    why[0] = 0;
+    if (d->disposition == DX_DISP_FALSE_POSITIVE) {
+        if (!r->list)
+            snprintf(why, sizeof why, "false_positive clears list hits only");
+        else if (d->entry_hash && entry_hash && strcmp(d->entry_hash, entry_hash) != 0)
+            snprintf(why, sizeof why, "the list entry changed since it was marked "
+                     "false_positive");
+        else
+            clears = 1;
+    } else if (d->disposition == DX_DISP_CLEARED_WITH_LICENCE) {
+        clears = licence_clears(c, r, d, why, sizeof why);
+    }
+    if (clears) {
+        r->cleared = 1;
+        c->sum->cleared++;
+    } else if (why[0] && dx_result_needs_attention(r)) {
+        char more[400];
+        snprintf(more, sizeof more, "[reopened: %s by %s on %s; %s]",
+                 dx_disposition_name(d->disposition), d->reviewer ? d->reviewer : "?",
+                 d->review_date ? d->review_date : "?", why);
+        amend_reason(c, r, more);
+        c->sum->reopened++;
+    }
+}
+
+static dx_status emit(dx_screen_ctx *c, dx_result *r, const char *id_extra,
+                      const char *entry_hash)
 {
     char fid[19];
     if (!r->finding_id) {
         dx_screen_finding_id(r, id_extra, fid);
         r->finding_id = fid;
     }
+    if (c->audit)
+        apply_disposition(c, r, entry_hash);
     r->needs_attention = dx_result_needs_attention(r);
     count_result(c->sum, r);
     dx_status st = note_subject(c, r);
@@ -160,9 +260,21 @@ dx_status dx_screen_emit(dx_screen_ctx *c, dx_result *r, const char *id_extra)
         st = dx_report_add_result(c->report, r);
         c->sum->seconds_outputs += dx_screen_now() - t0;
     }
+    if (st == DX_OK && c->audit)
+        st = dx_audit_result(c->audit, r, entry_hash);
     if (st == DX_OK && c->opt->on_result)
         st = c->opt->on_result(c->opt->ud, r, NULL);
     return st;
+}
+
+dx_status dx_screen_emit(dx_screen_ctx *c, dx_result *r, const char *id_extra)
+{
+    return emit(c, r, id_extra, NULL);
+}
+
+dx_status dx_screen_emit_hit(dx_screen_ctx *c, dx_result *r, const char *entry_hash)
+{
+    return emit(c, r, NULL, entry_hash);
 }
 
 /* ---- rule outcomes → results ---- */
@@ -478,6 +590,8 @@ typedef struct screen_run {
     dx_report_rule *rules;
     size_t n_lists, n_rules;
     char started_at[32];
+    size_t n_inputs;
+    dx_rescreen_plan *plan; /* a rescreen's */
 } screen_run;
 
 static dx_status fail(screen_run *r, dx_screen_stage stage, dx_status st)
@@ -631,8 +745,6 @@ static dx_status open_lists(screen_run *r)
     if (st == DX_OK && r->index)
         st = dx_store_list_versions(r->store, NULL, on_version, r);
     r->c.sum->lists = r->n_lists;
-    dx_store_close(r->store);
-    r->store = NULL;
     return fail(r, DX_SCREEN_STORE, st);
 }
 
@@ -648,7 +760,7 @@ static const char *const DATA_RULES[][3] = {
 
 static dx_status rule_facts(screen_run *r)
 {
-    size_t n = dx_ruleset_rule_count(r->rs), nl = dx_screen_list_rule_count();
+    size_t n = r->rs ? dx_ruleset_rule_count(r->rs) : 0, nl = dx_screen_list_rule_count();
     r->rules = dx_calloc(n + nl + N_DATA_RULES, sizeof *r->rules);
     if (!r->rules)
         return DX_ERR_NOMEM;
@@ -668,6 +780,8 @@ static dx_status rule_facts(screen_run *r)
 static dx_status input_facts(screen_run *r, size_t *n)
 {
     *n = 0;
+    if (!r->c.records)
+        return DX_OK;
     for (int k = 0; k < DX_REC_KIND_COUNT; k++) {
         const dx_records_file *f = dx_records_file_info(r->c.records, (dx_record_kind)k);
         if (!f || !f->path)
@@ -690,15 +804,16 @@ static int wants_report(const dx_screen_options *o)
 static dx_status open_report(screen_run *r)
 {
     const dx_screen_options *o = r->c.opt;
-    size_t n_inputs;
+    size_t n_inputs = 0;
     dx_status st = rule_facts(r);
     if (st == DX_OK)
         st = input_facts(r, &n_inputs);
-    if (st != DX_OK || !wants_report(o))
-        return fail(r, DX_SCREEN_OUTPUT, st);
     time_t now = time(NULL);
     struct tm tm;
     strftime(r->started_at, sizeof r->started_at, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+    r->n_inputs = n_inputs;
+    if (st != DX_OK || !wants_report(o))
+        return fail(r, DX_SCREEN_OUTPUT, st);
     dx_run_facts facts = {r->c.sum->run_id, o->as_of, o->user, dx_version(), r->started_at,
                           r->inputs, n_inputs, r->lists, r->n_lists, r->rules, r->n_rules,
                           r->c.sum->ruleset_hash, o->options_text, NULL, 0};
@@ -707,17 +822,36 @@ static dx_status open_report(screen_run *r)
     return fail(r, DX_SCREEN_OUTPUT, dx_report_open(&r->c.report, &ro, &facts, r->c.diags));
 }
 
-/* ---- the whole run ---- */
-
-static dx_status check_options(const dx_screen_options *o, long *as_of)
+/* The run's record in the store (audit_int.h): begun before the first result, committed
+ * after the outputs are in place. */
+static dx_status begin_audit(screen_run *r)
 {
-    dx_date d;
-    if (!o->as_of || dx_date_parse(o->as_of, strlen(o->as_of), 0, &d) != DX_OK || !d.month)
-        return DX_ERR_INVALID;
-    *as_of = dx_date_days(d);
-    if (!o->n_inputs || !o->n_rule_paths || !o->db_path)
-        return DX_ERR_INVALID;
-    return wants_report(o) || o->on_result ? DX_OK : DX_ERR_INVALID;
+    const dx_screen_options *o = r->c.opt;
+    dx_audit_run run = {r->c.sum->run_id, o->rescreen ? "rescreen" : "screen", o->as_of, r->started_at, o->user,
+                        dx_version(), r->c.sum->ruleset_hash, o->options_text};
+    dx_status st = dx_audit_begin(r->store, &run, &r->c.audit);
+    for (size_t i = 0; st == DX_OK && i < r->n_inputs; i++) {
+        const dx_report_input *in = &r->inputs[i];
+        st = dx_audit_input(r->c.audit, in->file, in->sha256, in->rows,
+                            in->rows - in->rejected, in->rejected);
+    }
+    for (size_t i = 0; st == DX_OK && i < r->n_lists; i++)
+        st = dx_audit_list(r->c.audit, r->lists[i].list_id, strtoll(r->lists[i].version, NULL, 10));
+    return fail(r, DX_SCREEN_STORE, st);
+}
+
+/* The counts of a run as JSON, for the run table. */
+static dx_status counts_json(const dx_screen_summary *s, dx_strbuf *b)
+{
+    dx_strbuf_reset(b);
+    return dx_strbuf_printf(b, "{\"determinations\":%zu,\"findings\":%zu,\"subjects\":%zu,"
+                            "\"needs_attention\":%zu,\"subjects_attention\":%zu,"
+                            "\"list_hits\":%zu,\"names_screened\":%zu,\"cleared\":%zu,"
+                            "\"reopened\":%zu,\"subjects_changed\":%zu,\"rows_read\":%zu,"
+                            "\"rows_rejected\":%zu}",
+                            s->determinations, s->findings, s->subjects, s->needs_attention,
+                            s->subjects_attention, s->list_hits, s->names_screened, s->cleared,
+                            s->reopened, s->subjects_changed, s->rows_read, s->rows_rejected);
 }
 
 /* Adds the time since *t0 to *seconds, less what the outputs took meanwhile, and restarts
@@ -728,6 +862,84 @@ static void step_time(screen_run *r, double *seconds, double *t0, double *output
     *seconds += t - *t0 - (r->c.sum->seconds_outputs - *outputs0);
     *t0 = t;
     *outputs0 = r->c.sum->seconds_outputs;
+}
+
+/* ---- a rescreen (rescreen.c makes the plan) ---- */
+
+static dx_status open_rescreen(screen_run *r)
+{
+    dx_status st = dx_store_open(r->c.opt->db_path, r->c.diags, &r->store);
+    if (st == DX_OK)
+        st = dx_rescreen_plan_new(r->store, r->c.diags, &r->plan);
+    if (st == DX_OK) {
+        dx_screen_summary *sum = r->c.sum;
+        sum->entries_added = r->plan->added_count, sum->entries_changed = r->plan->changed_count;
+        sum->entries_removed = r->plan->removed_count;
+        sum->entries_indexed = r->plan->indexed;
+        r->index = r->plan->index, r->plan->index = NULL;
+        r->c.stored = r->plan->queries, r->c.n_stored = r->plan->n_queries;
+        if (r->index)
+            st = dx_store_list_versions(r->store, NULL, on_version, r);
+        r->c.sum->lists = r->n_lists;
+    }
+    return fail(r, st == DX_ERR_NOT_FOUND ? DX_SCREEN_INPUT : DX_SCREEN_STORE, st);
+}
+
+/* A recorded list hit whose entry is no longer on its list. */
+static dx_status delisted_finding(screen_run *r, const dx_stored_hit *h)
+{
+    dx_screen_ctx *c = &r->c;
+    dx_strbuf_reset(&c->text);
+    dx_status st = dx_strbuf_printf(&c->text, "%s entry %s '%s', which matched '%s' (%s), was "
+                                    "removed from the list: review and lift the hold it caused",
+                                    h->list, h->entry_id, h->entry_name ? h->entry_name : "",
+                                    h->matched_name ? h->matched_name : "?",
+                                    h->rule ? h->rule : "list hit");
+    if (st != DX_OK)
+        return st;
+    dx_result res = {.kind = DX_RESULT_FINDING, .rule = "LIST-DELISTED", .regime = "LIST",
+                     .subject_type = h->subject_type, .subject_id = h->subject_id,
+                     .subject_name = h->subject_name, .project_id = h->project_id,
+                     .severity = DX_FSEV_LOW, .basis = "the list's new version (lists diff)",
+                     .reason = c->text.data, .list = h->list, .entry_id = h->entry_id,
+                     .entry_name = h->entry_name, .matched_name = h->matched_name,
+                     .score = h->score};
+    c->sum->delisted++;
+    return dx_screen_emit(c, &res, "delisted");
+}
+
+static dx_status produce_rescreen(screen_run *r)
+{
+    dx_screen_summary *sum = r->c.sum;
+    double t0 = dx_screen_now(), out0 = sum->seconds_outputs;
+    dx_status st = DX_OK;
+    if (r->index)
+        st = dx_screen_lists(&r->c, r->index);
+    for (size_t i = 0; st == DX_OK && i < r->plan->n_delisted; i++)
+        st = delisted_finding(r, &r->plan->delisted[i]);
+    step_time(r, &sum->seconds_names, &t0, &out0);
+    if (st == DX_OK && r->c.report)
+        st = dx_report_close(r->c.report);
+    sum->seconds_outputs += dx_screen_now() - t0;
+    if (st != DX_OK)
+        return fail(r, DX_SCREEN_OUTPUT, st);
+    st = counts_json(sum, &r->c.text);
+    if (st == DX_OK)
+        st = dx_audit_commit(r->c.audit, r->c.text.data);
+    return fail(r, DX_SCREEN_STORE, st);
+}
+
+/* ---- the whole run ---- */
+
+static dx_status check_options(const dx_screen_options *o, long *as_of)
+{
+    dx_date d;
+    if (!o->as_of || dx_date_parse(o->as_of, strlen(o->as_of), 0, &d) != DX_OK || !d.month)
+        return DX_ERR_INVALID;
+    *as_of = dx_date_days(d);
+    if ((!o->rescreen && (!o->n_inputs || !o->n_rule_paths)) || !o->db_path)
+        return DX_ERR_INVALID;
+    return wants_report(o) || o->on_result ? DX_OK : DX_ERR_INVALID;
 }
 
 /* Steps 5 to 9 of the design comment. */
@@ -756,12 +968,20 @@ static dx_status produce(screen_run *r)
     if (st == DX_OK && r->c.report)
         st = dx_report_close(r->c.report);
     sum->seconds_outputs += dx_screen_now() - t0;
-    return fail(r, DX_SCREEN_OUTPUT, st);
+    if (st != DX_OK)
+        return fail(r, DX_SCREEN_OUTPUT, st);
+    st = counts_json(sum, &r->c.text);
+    if (st == DX_OK && r->c.audit)
+        st = dx_audit_commit(r->c.audit, r->c.text.data);
+    return fail(r, DX_SCREEN_STORE, st);
 }
 
 static void run_free(screen_run *r)
 {
     dx_report_free(r->c.report);
+    dx_audit_free(r->c.audit);
+    dx_rescreen_plan_free(r->plan);
+    dx_strbuf_free(&r->c.reason);
     dx_index_free(r->index);
     dx_list_hits_free(r->c.hits);
     dx_us_controls_free(r->us);
@@ -795,24 +1015,33 @@ dx_status dx_screen_run(const dx_screen_options *options, dx_diags *diags,
     }
     r->c = (dx_screen_ctx){.opt = options, .diags = diags, .sum = summary,
                            .arena = DX_ARENA_INIT, .subject_ix = DX_STRMAP_INIT,
-                           .text = DX_STRBUF_INIT, .text2 = DX_STRBUF_INIT};
+                           .text = DX_STRBUF_INIT, .text2 = DX_STRBUF_INIT,
+                           .reason = DX_STRBUF_INIT, .as_of = as_of};
     r->as_of = as_of;
     dx_screen_random_id(summary->run_id);
     double start = dx_screen_now(), t0 = start, out0 = 0;
-    dx_status st = compile_rules(r);
-    if (st == DX_OK)
-        st = read_records(r);
-    step_time(r, &summary->seconds_inputs, &t0, &out0);
-    if (st == DX_OK)
-        st = open_lists(r);
-    step_time(r, &summary->seconds_index, &t0, &out0);
-    if (st == DX_OK)
-        st = fail(r, DX_SCREEN_INTERNAL, init_subjects(&r->c));
+    dx_status st = DX_OK;
+    if (options->rescreen) {
+        st = open_rescreen(r);
+        step_time(r, &summary->seconds_index, &t0, &out0);
+    } else {
+        st = compile_rules(r);
+        if (st == DX_OK)
+            st = read_records(r);
+        step_time(r, &summary->seconds_inputs, &t0, &out0);
+        if (st == DX_OK)
+            st = open_lists(r);
+        step_time(r, &summary->seconds_index, &t0, &out0);
+        if (st == DX_OK)
+            st = fail(r, DX_SCREEN_INTERNAL, init_subjects(&r->c));
+    }
     if (st == DX_OK)
         st = open_report(r);
     summary->seconds_outputs += dx_screen_now() - t0;
     if (st == DX_OK)
-        st = produce(r);
+        st = begin_audit(r);
+    if (st == DX_OK)
+        st = options->rescreen ? produce_rescreen(r) : produce(r);
     run_free(r);
     summary->seconds_total = dx_screen_now() - start;
     return st;

@@ -39,6 +39,13 @@ typedef struct dx_screen_ctx {
     dx_strmap subject_ix;         /* subject id → index into subjects */
     dx_strbuf text, text2;        /* scratch for reasons and explanations */
     dx_list_hits *hits;           /* every list hit by owner, for the rules (screen_lists.c) */
+    struct dx_audit *audit;       /* the run's record in the store (audit_int.h) */
+    long as_of;                   /* days (dx_date_days) */
+    dx_strbuf reason;             /* scratch for a reason amended by a disposition */
+    /* rescreen.c: the queries stored with earlier runs, screened instead of the records'
+     * names (records NULL), grouped by subject. */
+    const struct dx_stored_query *stored;
+    size_t n_stored;
 } dx_screen_ctx;
 
 /*
@@ -48,6 +55,9 @@ typedef struct dx_screen_ctx {
  * it for the summaries. The result's strings are borrowed.
  */
 dx_status dx_screen_emit(dx_screen_ctx *c, dx_result *r, const char *id_extra);
+/* The same for a list hit, with the content hash of its list entry (NULL when unknown): a
+ * false_positive disposition clears the hit only while the entry is unchanged. */
+dx_status dx_screen_emit_hit(dx_screen_ctx *c, dx_result *r, const char *entry_hash);
 
 /* Seconds on the monotonic clock (for the step times of dx_screen_summary). */
 double dx_screen_now(void);

@@ -49,6 +49,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "audit_int.h"
 #include "screen_int.h"
 
 /* ---- the legal effect of each list ---- */
@@ -282,6 +283,26 @@ static dx_status party_queries(query_set *s)
     return st;
 }
 
+/* The queries stored with the subjects of earlier runs (rescreen.c), one owner per subject. */
+static dx_status stored_source(query_set *s)
+{
+    dx_status st = DX_OK;
+    const dx_stored_query *sq = s->c->stored;
+    for (size_t i = 0; st == DX_OK && i < s->c->n_stored; i++) {
+        if (i && (strcmp(sq[i].subject_id, sq[i - 1].subject_id) != 0 ||
+                  strcmp(sq[i].subject_type, sq[i - 1].subject_type) != 0))
+            s->owners++;
+        query_meta m = {s->owners, sq[i].subject_type, sq[i].subject_id, sq[i].subject_name,
+                        sq[i].project_id, sq[i].role, {0}, 0, ""};
+        for (size_t k = 0; k < sq[i].q.n_countries; k++)
+            add_country(&m, sq[i].q.countries[k]);
+        if (sq[i].q.dob)
+            snprintf(m.dob, sizeof m.dob, "%s", sq[i].q.dob);
+        st = add_query(s, &m, sq[i].q.name, sq[i].q.schema);
+    }
+    return st;
+}
+
 /* Point each query at its meta's countries and dob (the arrays no longer move). */
 static void link_queries(query_set *s)
 {
@@ -290,6 +311,31 @@ static void link_queries(query_set *s)
         s->q[i].n_countries = s->meta[i].n_countries;
         s->q[i].dob = s->meta[i].dob[0] ? s->meta[i].dob : NULL;
     }
+}
+
+/* Each owner's queries into the store's audit trail (audit_int.h), which recognises a subject
+ * screened before with the same names. */
+static dx_status record_subjects(query_set *s)
+{
+    dx_screen_ctx *c = s->c;
+    if (!c->audit)
+        return DX_OK;
+    const char **roles = dx_calloc(s->n + 1, sizeof *roles);
+    const char **projects = dx_calloc(s->n + 1, sizeof *projects);
+    dx_status st = roles && projects ? DX_OK : DX_ERR_NOMEM;
+    for (size_t i = 0; st == DX_OK && i < s->n; i++)
+        roles[i] = s->meta[i].role, projects[i] = s->meta[i].project_id;
+    for (size_t i = 0, j; st == DX_OK && i < s->n; i = j) {
+        for (j = i + 1; j < s->n && s->meta[j].owner == s->meta[i].owner;)
+            j++;
+        int changed;
+        st = dx_audit_subject(c->audit, s->meta[i].subject_type, s->meta[i].subject_id,
+                              s->meta[i].subject_name, &s->q[i], &roles[i], &projects[i], j - i, &changed);
+        c->sum->subjects_changed += st == DX_OK && changed;
+    }
+    dx_free(roles);
+    dx_free(projects);
+    return st;
 }
 
 /* ---- the hits of one owner, gathered, then reported ---- */
@@ -409,7 +455,10 @@ static dx_status report_hit(hit_sink *k, const query_meta *m, const pending_hit 
                       p->list_id, p->entry_id, p->entry_name, p->matched_name, p->score,
                       p->concern};
     st = c->hits ? dx_list_hits_add(c->hits, &lh) : DX_OK;
-    return st == DX_OK ? dx_screen_emit(c, &r, NULL) : st;
+    char hash[65] = "";
+    if (c->audit)
+        dx_audit_entry_hash(c->audit, p->list_id, p->entry_id, hash);
+    return st == DX_OK ? dx_screen_emit_hit(c, &r, hash[0] ? hash : NULL) : st;
 }
 
 static dx_status flush_owner(hit_sink *k)
@@ -443,10 +492,17 @@ static dx_status on_search(void *ctx, size_t i, dx_status status, const dx_searc
 dx_status dx_screen_lists(dx_screen_ctx *c, const dx_index *index)
 {
     query_set s = {c, NULL, NULL, 0, 0, 0};
-    dx_status st = subject_queries(&s);
-    if (st == DX_OK)
-        st = party_queries(&s);
+    dx_status st = DX_OK;
+    if (c->stored) {
+        st = stored_source(&s);
+    } else {
+        st = subject_queries(&s);
+        if (st == DX_OK)
+            st = party_queries(&s);
+    }
     link_queries(&s);
+    if (st == DX_OK && !c->stored)
+        st = record_subjects(&s);
     c->sum->names_screened = s.n;
     dx_search_options so = {c->opt->threshold, 0, c->opt->exhaustive, DX_ALGO_DEFAULT, 1};
     hit_sink k = {&s, DX_ARENA_INIT, NULL, 0, 0, 0};

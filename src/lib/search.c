@@ -138,6 +138,7 @@ struct dx_index {
     size_t n_holders, cap_holders;
     dx_strmap ids;        /* normalised identifier -> its first index in holders */
     dx_strmap ofac;       /* OFAC entity number -> group */
+    size_t by_schema[4];  /* variants of each dx_name_schema: a query skips the others */
 };
 
 /* ---------------------------------------------------------------- building ---- */
@@ -148,6 +149,11 @@ static int in_set(const char *s, const char *const *set, size_t n)
         if (strcmp(s, set[i]) == 0)
             return 1;
     return 0;
+}
+
+int dx_index_takes_format(const char *format)
+{
+    return in_set(format, PARTY_FORMATS, sizeof PARTY_FORMATS / sizeof *PARTY_FORMATS);
 }
 
 static dx_name_schema schema_of_kind(dx_entry_kind kind)
@@ -197,8 +203,10 @@ static dx_status add_variant(build_ctx *b, uint32_t entry, const char *text, int
         return DX_ERR_NOMEM;
     ix->variants[ix->n_variants] = (ix_variant){entry, reordered, kept, prep};
     st = dx_name_index_add(ix->names, (uint32_t)ix->n_variants, prep);
-    if (st == DX_OK)
+    if (st == DX_OK) {
         ix->n_variants++;
+        ix->by_schema[(unsigned)schema & 3]++;
+    }
     return st;
 }
 
@@ -409,13 +417,21 @@ static dx_status group_parties(dx_index *ix)
     return DX_OK;
 }
 
-static dx_status read_lists(dx_index *ix, dx_store *store, dx_diags *diags)
+static dx_status read_lists(dx_index *ix, dx_store *store, dx_diags *diags,
+                            const dx_index_part *parts, size_t n_parts)
 {
     build_ctx b = {ix, diags, NULL, DX_STRMAP_INIT, DX_ARENA_INIT};
     dx_status st = DX_OK;
     for (size_t i = 0; i < ix->n_lists && st == DX_OK; i++) {
         b.list_id = ix->lists[i].list_id;
-        st = dx_store_entries(store, ix->lists[i].version_id, add_entry, &b);
+        const dx_index_part *part = NULL;
+        for (size_t k = 0; k < n_parts; k++)
+            if (strcmp(parts[k].list_id, b.list_id) == 0)
+                part = &parts[k];
+        st = part && part->entry_ids
+                 ? dx_store_entries_some(store, ix->lists[i].version_id, part->entry_ids,
+                                         part->n_entry_ids, add_entry, &b)
+                 : dx_store_entries(store, ix->lists[i].version_id, add_entry, &b);
     }
     dx_strmap_free(&b.seen);
     dx_arena_free(&b.scratch);
@@ -428,8 +444,34 @@ static dx_status read_lists(dx_index *ix, dx_store *store, dx_diags *diags)
     return st;
 }
 
+static dx_status build(dx_store *store, const char *const *list_ids, size_t n_list_ids,
+                       const dx_index_part *parts, size_t n_parts, dx_diags *diags,
+                       dx_index **out);
+
 dx_status dx_index_build(dx_store *store, const char *const *list_ids, size_t n_list_ids,
                          dx_diags *diags, dx_index **out)
+{
+    return build(store, list_ids, n_list_ids, NULL, 0, diags, out);
+}
+
+dx_status dx_index_build_parts(dx_store *store, const dx_index_part *parts, size_t n_parts,
+                               dx_diags *diags, dx_index **out)
+{
+    if (!parts || !n_parts)
+        return DX_ERR_INVALID;
+    const char **ids = dx_calloc(n_parts, sizeof *ids);
+    if (!ids)
+        return DX_ERR_NOMEM;
+    for (size_t i = 0; i < n_parts; i++)
+        ids[i] = parts[i].list_id;
+    dx_status st = build(store, ids, n_parts, parts, n_parts, diags, out);
+    dx_free(ids);
+    return st;
+}
+
+static dx_status build(dx_store *store, const char *const *list_ids, size_t n_list_ids,
+                       const dx_index_part *parts, size_t n_parts, dx_diags *diags,
+                       dx_index **out)
 {
     if (!store || !out || (n_list_ids && !list_ids))
         return DX_ERR_INVALID;
@@ -458,7 +500,7 @@ dx_status dx_index_build(dx_store *store, const char *const *list_ids, size_t n_
         st = st == DX_OK ? DX_ERR_INPUT : st;
     }
     if (st == DX_OK)
-        st = read_lists(ix, store, diags);
+        st = read_lists(ix, store, diags, parts, n_parts);
     dx_free(found);
     if (st != DX_OK) {
         dx_index_free(ix);
@@ -542,10 +584,22 @@ typedef struct searcher {
     uint32_t epoch;
     uint32_t *touched;  /* entries scored in this search */
     size_t n_touched;
+    /* Names (with their schema) that had no candidate in this index at `empty_threshold`:
+     * another query with the same name, whatever its date of birth or countries, has no hit
+     * either (evidence only moves the scores of candidates), so it is answered without being
+     * normalised again. Batches repeat names; a rescreen's small index leaves most names
+     * without a candidate. Emptied when it reaches EMPTY_MAX names. */
+    dx_strmap empty;
+    dx_arena empty_arena;
+    double empty_threshold;
 } searcher;
+
+#define EMPTY_MAX 200000
 
 static void searcher_free(searcher *s)
 {
+    dx_strmap_free(&s->empty);
+    dx_arena_free(&s->empty_arena);
     dx_name_cands_free(s->cands);
     dx_free(s->best);
     dx_free(s->best_var);
@@ -556,7 +610,7 @@ static void searcher_free(searcher *s)
 
 static dx_status searcher_init(searcher *s, const dx_index *ix)
 {
-    *s = (searcher){.ix = ix};
+    *s = (searcher){.ix = ix, .empty = DX_STRMAP_INIT, .empty_arena = DX_ARENA_INIT};
     size_t n = ix->n_entries + 1;
     s->best = dx_malloc(n * sizeof(float));
     s->best_var = dx_malloc(n * sizeof(uint32_t));
@@ -589,7 +643,8 @@ static dx_status prepare_query(const dx_index *ix, const dx_search_query *q, que
             st = dx_name_normalize(ix->norm, given_first, &form[1]);
     }
     for (int s = 0; s < 4 && st == DX_OK; s++) {
-        f->eligible[s] = kind_eligible(q->schema, (dx_name_schema)s);
+        /* a schema no listed name has needs no prepared form (a rescreen's small index) */
+        f->eligible[s] = kind_eligible(q->schema, (dx_name_schema)s) && ix->by_schema[s];
         for (int o = 0; o < 2 && st == DX_OK; o++) {
             if (!f->eligible[s] || !form[o])
                 continue;
@@ -940,7 +995,10 @@ static dx_status make_hits(const searcher *s, const query_forms *f, const dx_sea
 {
     if (o->limit && n > o->limit)
         n = o->limit;
-    r->hits = dx_arena_alloc(&r->arena, (n ? n : 1) * sizeof(*r->hits));
+    r->n_hits = 0;
+    if (n == 0) /* most searches: no arena block at all */
+        return DX_OK;
+    r->hits = dx_arena_alloc(&r->arena, n * sizeof(*r->hits));
     if (!r->hits)
         return DX_ERR_NOMEM;
     dx_status st = DX_OK;
@@ -967,6 +1025,33 @@ static dx_status search_with(searcher *s, const dx_search_query *q, const dx_sea
     if (strlen(q->name) > DX_NAME_MAX_BYTES)
         return DX_ERR_LIMIT;
     double threshold = o->threshold >= 0.0 ? o->threshold : dx_search_default_threshold(o->algorithm);
+    /* the shortcut of searcher.empty: only where nothing but candidates can make a hit */
+    int memo = !o->exhaustive && q->n_identifiers == 0;
+    char *key = NULL;
+    if (memo) {
+        dx_dob dob;
+        if (q->dob && !dx_dob_parse_query(q->dob, &dob))
+            return DX_ERR_INPUT;
+        if (s->empty_threshold != threshold || s->empty.len >= EMPTY_MAX) {
+            dx_strmap_free(&s->empty);
+            s->empty = (dx_strmap)DX_STRMAP_INIT;
+            dx_arena_reset(&s->empty_arena);
+            s->empty_threshold = threshold;
+        }
+        size_t len = strlen(q->name), v;
+        key = dx_arena_alloc(&s->empty_arena, len + 2);
+        if (!key)
+            return DX_ERR_NOMEM;
+        key[0] = (char)('0' + (int)q->schema);
+        memcpy(key + 1, q->name, len + 1);
+        if (dx_strmap_get(&s->empty, key, &v)) {
+            dx_search_result *r = dx_calloc(1, sizeof(*r));
+            if (!r)
+                return DX_ERR_NOMEM;
+            *out = r;
+            return DX_OK;
+        }
+    }
     query_forms f = {.arena = DX_ARENA_INIT};
     dx_search_result *r = dx_calloc(1, sizeof(*r));
     scored *list = NULL;
@@ -976,7 +1061,12 @@ static dx_status search_with(searcher *s, const dx_search_query *q, const dx_sea
         new_epoch(s);
         r->scored = score_names(s, &f, q, o, threshold, &r->exhaustive);
         identifier_hits(s, q);
-        st = rank(s, &f, q, threshold, &list, &n);
+        if (memo && !r->exhaustive && s->n_touched == 0) { /* nothing within reach */
+            int inserted;
+            st = dx_strmap_put(&s->empty, key, 1, &inserted, NULL);
+        }
+        if (st == DX_OK)
+            st = rank(s, &f, q, threshold, &list, &n);
     }
     if (st == DX_OK)
         st = make_hits(s, &f, q, o, list, n, r);
@@ -1041,27 +1131,38 @@ typedef struct batch {
     size_t *last;                 /* by representative: the last query identical to it */
     dx_search_result **results;   /* by representative, until its last query is delivered */
     dx_status *status;
+    searcher *searchers;          /* one per thread, kept from chunk to chunk (their memos) */
+    dx_status *inits;             /* searcher_init's status of each */
+    unsigned n_searchers;
 } batch;
+
+typedef struct worker {
+    batch *b;
+    unsigned slot;
+} worker;
 
 static void *batch_worker(void *arg)
 {
-    batch *b = arg;
-    searcher s;
-    dx_status init = searcher_init(&s, b->ix);
-    for (;;) {
+    worker *w = arg;
+    batch *b = w->b;
+    searcher *s = &b->searchers[w->slot];
+    dx_status init = b->inits[w->slot];
+    for (;;) { /* take the queries 8 at a time: one lock for 8 searches */
         pthread_mutex_lock(&b->lock);
-        size_t i = b->next++;
+        size_t from = b->next;
+        b->next = from + 8 < b->end ? from + 8 : b->end;
+        size_t to = b->next;
         pthread_mutex_unlock(&b->lock);
-        if (i >= b->end)
+        if (from >= b->end)
             break;
-        if (b->rep[i] != i) /* the same query came before: its result serves */
-            continue;
-        b->results[i] = NULL;
-        b->status[i] = init != DX_OK ? init : search_with(&s, &b->queries[i], b->opt,
-                                                            &b->results[i]);
+        for (size_t i = from; i < to; i++) {
+            if (b->rep[i] != i) /* the same query came before: its result serves */
+                continue;
+            b->results[i] = NULL;
+            b->status[i] = init != DX_OK ? init : search_with(s, &b->queries[i], b->opt,
+                                                                &b->results[i]);
+        }
     }
-    if (init == DX_OK)
-        searcher_free(&s);
     return NULL;
 }
 
@@ -1077,12 +1178,16 @@ static unsigned thread_count(unsigned threads)
 static dx_status run_chunk(batch *b, unsigned threads, dx_search_fn fn, void *ctx)
 {
     pthread_t tid[64];
+    worker w[64];
     unsigned started = 0;
     b->next = b->begin;
-    for (unsigned t = 1; t < threads; t++)
-        if (pthread_create(&tid[started], NULL, batch_worker, b) == 0)
+    for (unsigned t = 1; t < threads && t < b->n_searchers; t++) {
+        w[started] = (worker){b, t};
+        if (pthread_create(&tid[started], NULL, batch_worker, &w[started]) == 0)
             started++;
-    batch_worker(b);
+    }
+    worker self = {b, 0};
+    batch_worker(&self);
     for (unsigned t = 0; t < started; t++)
         pthread_join(tid[t], NULL);
     dx_status st = DX_OK;
@@ -1102,10 +1207,17 @@ static dx_status run_chunk(batch *b, unsigned threads, dx_search_fn fn, void *ct
  * the next whatever bytes it holds). */
 static dx_status key_part(dx_strbuf *k, const char *s)
 {
-    char len[24];
-    int n = snprintf(len, sizeof len, "%zu:", s ? strlen(s) + 1 : 0);
-    dx_status st = dx_strbuf_append(k, len, (size_t)n);
-    return st == DX_OK && s ? dx_strbuf_puts(k, s) : st;
+    size_t len = s ? strlen(s) : 0;
+    /* the length + 2 (1: absent), 7 bits a byte, then the bytes: no byte of the key is 0,
+     * so it stays one C string */
+    unsigned char head[10];
+    size_t v = s ? len + 2 : 1, n = 0;
+    do {
+        head[n++] = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+        v >>= 7;
+    } while (v && n < sizeof head);
+    dx_status st = dx_strbuf_append(k, head, n);
+    return st == DX_OK && s ? dx_strbuf_append(k, s, len) : st;
 }
 
 /* rep[i] = the first query with the same name, schema, countries, date of birth and
@@ -1120,8 +1232,7 @@ static dx_status find_repeats(batch *b, size_t n)
     dx_status st = DX_OK;
     for (size_t i = 0; st == DX_OK && i < n; i++) {
         const dx_search_query *q = &b->queries[i];
-        char schema[8];
-        snprintf(schema, sizeof schema, "%d", (int)q->schema);
+        char schema[2] = {(char)('0' + (int)q->schema), 0};
         dx_strbuf_reset(&k);
         st = key_part(&k, q->name);
         if (st == DX_OK)
@@ -1169,6 +1280,15 @@ dx_status dx_index_search_batch(const dx_index *ix, const dx_search_query *queri
         st = DX_ERR_INTERNAL;
     int locked = st == DX_OK;
     unsigned t = thread_count(threads);
+    if (t > n_queries) /* no more threads than queries */
+        t = n_queries > 1 ? (unsigned)n_queries : 1;
+    if (st == DX_OK) {
+        b.searchers = dx_calloc(t, sizeof *b.searchers);
+        b.inits = dx_calloc(t, sizeof *b.inits);
+        st = b.searchers && b.inits ? DX_OK : DX_ERR_NOMEM;
+    }
+    for (unsigned k = 0; st == DX_OK && k < t; k++, b.n_searchers++)
+        b.inits[k] = searcher_init(&b.searchers[k], ix);
     for (size_t at = 0; st == DX_OK && at < n_queries; at += BATCH_CHUNK) {
         b.begin = at;
         b.end = at + BATCH_CHUNK < n_queries ? at + BATCH_CHUNK : n_queries;
@@ -1176,6 +1296,11 @@ dx_status dx_index_search_batch(const dx_index *ix, const dx_search_query *queri
     }
     if (locked)
         pthread_mutex_destroy(&b.lock);
+    for (unsigned k = 0; k < b.n_searchers; k++)
+        if (b.inits[k] == DX_OK)
+            searcher_free(&b.searchers[k]);
+    dx_free(b.searchers);
+    dx_free(b.inits);
     if (b.results) /* after a stop: what later queries would have shared */
         for (size_t i = 0; i < n_queries; i++)
             dx_search_result_free(b.results[i]);

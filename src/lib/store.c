@@ -1,7 +1,8 @@
 /*
  * store.c — the SQLite store (dexcheck/store.h).
  *
- * Schema (PRAGMA user_version = 1; later versions migrate from it step by step):
+ * Schema (PRAGMA user_version = 2; a store of an older version is migrated step by step when
+ * it is opened, each step in its own transaction). Version 1, the lists:
  *   list_version(version_id, list_id, format, sha256, files, publication_date, imported_at,
  *                entry_count, name_count, meta)    one row per imported publication; meta =
  *                JSON of the publication's data that belongs to no entry
@@ -13,6 +14,23 @@
  * nothing; (version_id, entry_id) is unique, so a list that repeats an id is an import error.
  * content_hash is the SHA-256 of an entry's screened fields (kind, names, facts, concern
  * types) in a sorted canonical form: `lists diff` and rescreening compare it.
+ *
+ * Version 2 adds the audit trail (written and read by audit.c; docs/audit.md):
+ *   run(run_id, kind, as_of, started_at, finished_at, user, tool_version, ruleset_hash,
+ *       options, counts)                                   one row per screen or rescreen
+ *   run_input(run_id, file_name, sha256, rows_read, rows_accepted, rows_rejected)
+ *   run_list(run_id, version_id)                           the list versions it screened against
+ *   subject(subject_key, subject_type, subject_id, name, content_hash, queries, first_run,
+ *           last_run, current)
+ *                                  current = 1 on the version last screened, one per subject
+ *                                  queries: the names screened for it (audit.c's format)
+ *   result(run_id, finding_id, kind, rule, regime, subject, tech, determination, severity,
+ *          reason, list hit, entry_hash, disposition, needs_attention, cleared)
+ *                                  every result of every run, in output order (rowid); only
+ *                                  list hits are indexed (rescreen), so that recording 300,000
+ *                                  results costs no random-order index inserts
+ *   disposition(disposition_id, finding_id, disposition, reviewer, review_date, license_id,
+ *               note, entry_hash, imported_at, source_file, source_line)
  *
  * The file is created 0600 before SQLite opens it (WAL and journal files take its mode),
  * because the store will hold personal data. WAL mode: readers are never blocked by an import,
@@ -35,7 +53,7 @@
 #include "sha256.h"
 #include "strbuf.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 struct dx_store {
     sqlite3 *db;
@@ -68,6 +86,41 @@ static const char SCHEMA_V1[] =
     "CREATE INDEX entry_name_of ON entry_name(entry_rowid);"
     "CREATE INDEX entry_fact_of ON entry_fact(entry_rowid);"
     "PRAGMA user_version = 1;";
+
+/* Version 1 → 2: the audit trail. */
+static const char SCHEMA_V2[] =
+    "CREATE TABLE run("
+    " run_id TEXT PRIMARY KEY, kind TEXT NOT NULL, as_of TEXT NOT NULL,"
+    " started_at TEXT NOT NULL, finished_at TEXT NOT NULL, user TEXT, tool_version TEXT NOT NULL,"
+    " ruleset_hash TEXT, options TEXT, counts TEXT NOT NULL);"
+    "CREATE TABLE run_input("
+    " run_id TEXT NOT NULL REFERENCES run ON DELETE CASCADE, file_name TEXT NOT NULL,"
+    " sha256 TEXT, rows_read INTEGER, rows_accepted INTEGER, rows_rejected INTEGER);"
+    "CREATE TABLE run_list("
+    " run_id TEXT NOT NULL REFERENCES run ON DELETE CASCADE,"
+    " version_id INTEGER NOT NULL REFERENCES list_version, PRIMARY KEY(run_id, version_id));"
+    "CREATE TABLE subject("
+    " subject_key INTEGER PRIMARY KEY, subject_type TEXT NOT NULL, subject_id TEXT NOT NULL,"
+    " name TEXT, content_hash TEXT NOT NULL, queries BLOB NOT NULL, first_run TEXT NOT NULL,"
+    " last_run TEXT NOT NULL, current INTEGER NOT NULL DEFAULT 1,"
+    " UNIQUE(subject_type, subject_id, content_hash));"
+    "CREATE TABLE result("
+    " run_id TEXT NOT NULL REFERENCES run ON DELETE CASCADE, finding_id TEXT NOT NULL,"
+    " kind TEXT NOT NULL, rule TEXT, regime TEXT, subject_type TEXT, subject_id TEXT,"
+    " tech_id TEXT, project_id TEXT, determination TEXT, severity TEXT, reason TEXT, list TEXT,"
+    " entry_id TEXT, entry_name TEXT, matched_name TEXT, score REAL, entry_hash TEXT,"
+    " disposition TEXT, needs_attention INTEGER NOT NULL, cleared INTEGER NOT NULL);"
+    "CREATE INDEX result_list_hit ON result(run_id, finding_id) WHERE entry_id IS NOT NULL;"
+    "CREATE TABLE disposition("
+    " disposition_id INTEGER PRIMARY KEY, finding_id TEXT NOT NULL, disposition TEXT NOT NULL,"
+    " reviewer TEXT NOT NULL, review_date TEXT NOT NULL, license_id TEXT, note TEXT,"
+    " entry_hash TEXT, imported_at TEXT NOT NULL, source_file TEXT NOT NULL,"
+    " source_line INTEGER NOT NULL);"
+    "CREATE INDEX disposition_finding ON disposition(finding_id);"
+    "PRAGMA user_version = 2;";
+
+/* The steps from version i to i + 1 (index i - 1 migrates from i); version 0 creates v1. */
+static const char *const MIGRATIONS[] = {SCHEMA_V1, SCHEMA_V2};
 
 static dx_status db_error(dx_store *s, const char *what)
 {
@@ -115,23 +168,40 @@ static dx_status migrate(dx_store *s)
                                     "versions up to %d", version, SCHEMA_VERSION);
         return st != DX_OK ? st : DX_ERR_IO;
     }
-    /* version 0: a new file (or not a dexcheck store, which has tables of its own) */
-    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master", -1, &q, NULL) != SQLITE_OK)
-        return db_error(s, "reading the store");
-    int tables = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
-    sqlite3_finalize(q);
-    if (tables != 0) {
-        dx_status st = dx_diags_add(s->diags, DX_SEV_ERROR, s->path, 0, 0, "store.foreign",
-                                    NULL, "this SQLite file is not a dexcheck store");
-        return st != DX_OK ? st : DX_ERR_IO;
+    if (version == 0) { /* a new file, or not a dexcheck store (which has tables of its own) */
+        if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master", -1, &q, NULL) !=
+            SQLITE_OK)
+            return db_error(s, "reading the store");
+        int tables = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
+        sqlite3_finalize(q);
+        if (tables != 0) {
+            dx_status st = dx_diags_add(s->diags, DX_SEV_ERROR, s->path, 0, 0, "store.foreign",
+                                        NULL, "this SQLite file is not a dexcheck store");
+            return st != DX_OK ? st : DX_ERR_IO;
+        }
     }
-    dx_status st = exec(s, "BEGIN IMMEDIATE", "creating the schema");
-    if (st == DX_OK)
-        st = exec(s, SCHEMA_V1, "creating the schema");
-    if (st == DX_OK)
-        return exec(s, "COMMIT", "creating the schema");
-    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-    return st;
+    for (int v = version; v < SCHEMA_VERSION; v++) {
+        dx_status st = exec(s, "BEGIN IMMEDIATE", "migrating the schema");
+        if (st == DX_OK)
+            st = exec(s, MIGRATIONS[v], "migrating the schema");
+        if (st == DX_OK)
+            st = exec(s, "COMMIT", "migrating the schema");
+        if (st != DX_OK) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return st;
+        }
+    }
+    return DX_OK;
+}
+
+sqlite3 *dx_store_db(dx_store *s)
+{
+    return s->db;
+}
+
+const char *dx_store_path(const dx_store *s)
+{
+    return s->path;
 }
 
 static dx_status prepare(dx_store *s)
@@ -170,7 +240,10 @@ dx_status dx_store_open(const char *path, dx_diags *diags, dx_store **out)
         return st == DX_ERR_NOMEM ? st : DX_ERR_IO;
     }
     sqlite3_busy_timeout(s->db, 5000);
-    st = exec(s, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;",
+    /* A page cache of 64 MB: screening reads the whole of the lists and, for a rescreen,
+     * every stored subject. */
+    st = exec(s, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
+                 " PRAGMA cache_size=-65536;",
               "setting up the store");
     if (st == DX_OK)
         st = migrate(s);
@@ -633,9 +706,36 @@ static dx_status read_entries(dx_store *s, entry_reader *r, const char *list_id,
     return st;
 }
 
+/* The entry ids of dx_store_entries_some into temp.dx_want (emptied first). */
+static dx_status fill_wanted(dx_store *s, const char *const *ids, size_t n)
+{
+    if (sqlite3_exec(s->db, "CREATE TEMP TABLE IF NOT EXISTS dx_want(id TEXT PRIMARY KEY);"
+                            "DELETE FROM temp.dx_want;", NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(s, "reading list entries");
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO temp.dx_want VALUES(?)", -1, &q, NULL) !=
+        SQLITE_OK)
+        return db_error(s, "reading list entries");
+    dx_status st = DX_OK;
+    for (size_t i = 0; st == DX_OK && i < n; i++) {
+        sqlite3_bind_text(q, 1, ids[i], -1, SQLITE_STATIC);
+        if (sqlite3_step(q) != SQLITE_DONE)
+            st = db_error(s, "reading list entries");
+        sqlite3_reset(q);
+    }
+    sqlite3_finalize(q);
+    return st;
+}
+
 dx_status dx_store_entries(dx_store *s, long long version_id, dx_entry_fn fn, void *ctx)
 {
-    static const char *const sql[3] = {
+    return dx_store_entries_some(s, version_id, NULL, 0, fn, ctx);
+}
+
+dx_status dx_store_entries_some(dx_store *s, long long version_id, const char *const *ids,
+                                size_t n_ids, dx_entry_fn fn, void *ctx)
+{
+    static const char *const all[3] = {
         "SELECT e.entry_rowid, e.entry_id, e.kind, e.name, e.concern_types, e.remarks,"
         " e.source_url, e.start_date, e.raw FROM entry e WHERE e.version_id=?"
         " ORDER BY e.entry_rowid",
@@ -643,6 +743,25 @@ dx_status dx_store_entries(dx_store *s, long long version_id, dx_entry_fn fn, vo
         " WHERE e.version_id=? ORDER BY n.entry_rowid, n.rowid",
         "SELECT f.entry_rowid, f.type, f.value, f.country FROM entry_fact f"
         " JOIN entry e USING(entry_rowid) WHERE e.version_id=? ORDER BY f.entry_rowid, f.rowid"};
+#define WANT " AND e.entry_id IN (SELECT id FROM temp.dx_want)"
+    static const char *const some[3] = {
+        "SELECT e.entry_rowid, e.entry_id, e.kind, e.name, e.concern_types, e.remarks,"
+        " e.source_url, e.start_date, e.raw FROM entry e WHERE e.version_id=?" WANT
+        " ORDER BY e.entry_rowid",
+        "SELECT n.entry_rowid, n.kind, n.name FROM entry_name n JOIN entry e USING(entry_rowid)"
+        " WHERE e.version_id=?" WANT " ORDER BY n.entry_rowid, n.rowid",
+        "SELECT f.entry_rowid, f.type, f.value, f.country FROM entry_fact f"
+        " JOIN entry e USING(entry_rowid) WHERE e.version_id=?" WANT
+        " ORDER BY f.entry_rowid, f.rowid"};
+#undef WANT
+    const char *const *sql = ids ? some : all;
+    if (ids) {
+        if (!s)
+            return DX_ERR_INVALID;
+        dx_status fst = fill_wanted(s, ids, n_ids);
+        if (fst != DX_OK)
+            return fst;
+    }
     if (!s || !fn)
         return DX_ERR_INVALID;
     entry_reader r = {.arena = DX_ARENA_INIT};

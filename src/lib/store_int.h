@@ -29,6 +29,12 @@ dx_status dx_store_import_as(dx_store *store, const char *const *paths,
                              const char *const *shown, size_t n_paths, const char *format,
                              dx_diags *diags, dx_import_result **results, size_t *n_results);
 
+/* The SQLite connection and the file name, for the other modules that keep tables in the
+ * store (audit.c). */
+struct sqlite3;
+struct sqlite3 *dx_store_db(dx_store *s);
+const char *dx_store_path(const dx_store *s);
+
 /* The counts of an already stored version. */
 dx_status dx_store_version_counts(dx_store *s, long long version_id, size_t *entries,
                                   size_t *names, char publication_date[11]);
