@@ -91,3 +91,4 @@ PY
 
 scripts/bench-report.sh "$B"
 scripts/bench-screen.sh "$B"
+scripts/bench-rescreen.sh "$B"

@@ -4,7 +4,8 @@
 #      case of the domain specification; CP932 and UTF-16 files among them);
 #   2. import the fullest recent publication of each list, and the control data, from
 #      ../shared/data into a demo store (demo/dexcheck.db) and show what is loaded;
-#   3. screen examples/university: demo/audit.xlsx, demo/results.jsonl and a summary.
+#   3. screen examples/university: demo/audit.xlsx, demo/results.jsonl and a summary;
+#   4. show the runs the store has recorded (review import, rescreen: docs/audit.md).
 #   scripts/demo.sh DEXCHECK
 set -u
 DX=$1
@@ -50,4 +51,8 @@ case $rc in
 1) echo "(exit 1: results need attention; open demo/audit.xlsx)" ;;
 *) echo "(screen failed with exit status $rc)"; status=1 ;;
 esac
+echo
+# 4. the audit trail: every screen is recorded in the store (docs/audit.md).
+echo "== dexcheck runs --db demo/dexcheck.db"
+"$DX" runs --db demo/dexcheck.db | tail -4 || status=1
 exit $status

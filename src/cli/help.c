@@ -243,17 +243,21 @@ static void print_overview(FILE *out)
           "       dexcheck --help | --version\n\n"
           "commands:\n",
           out);
-    for (size_t i = 0; i < PAGE_COUNT; i++)
+    int pending = 0;
+    for (size_t i = 0; i < PAGE_COUNT; i++) {
         fprintf(out, "  %s%-*s %s\n", pages[i].name, (int)(10 - strlen(pages[i].name)),
                 pages[i].arrives ? "*" : "", pages[i].summary);
-    fputs("  * not yet available in this version\n"
-          "\noptions:\n"
+        pending |= pages[i].arrives != NULL;
+    }
+    if (pending)
+        fputs("  * not yet available in this version\n", out);
+    fputs("\noptions:\n"
           "  -h, --help          show this help; 'dexcheck COMMAND --help' for a command\n"
           "  -V, --version       show the version of dexcheck\n\n"
           "exit status (the highest applicable wins):\n"
           "  0   done, nothing needs attention\n"
           "  1   done, at least one result needs attention\n"
-          "  2   usage error, or a command not available yet\n"
+          "  2   usage error\n"
           "  3   input could not be read (screen), or rows were rejected (records\n"
           "      check, review import)\n"
           "  4   rule error\n"

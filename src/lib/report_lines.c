@@ -16,6 +16,7 @@
  */
 #include "report_lines.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -130,6 +131,21 @@ static dx_status csv_value(dx_strbuf *b, const value *v)
     }
 }
 
+/* Write the line; a failure (a full disk) is reported once, naming the file. */
+static dx_status put(dx_lines_writer *w, const dx_strbuf *b)
+{
+    if (fwrite(b->data, 1, b->len, w->fp) == b->len)
+        return DX_OK;
+    int err = errno;
+    if (!w->failed && w->diags)
+        (void)dx_diags_add(w->diags, DX_SEV_ERROR,
+                           w->file.target ? w->file.target : "(output stream)", 0, 0,
+                           "report.io", NULL, "cannot write the %s output: %s",
+                           w->format == DX_LINES_JSON ? "JSON" : "CSV", strerror(err));
+    w->failed = 1;
+    return DX_ERR_IO;
+}
+
 /* Build the record of `v` in w->line and write it. */
 static dx_status emit(dx_lines_writer *w, const value *v)
 {
@@ -140,8 +156,13 @@ static dx_status emit(dx_lines_writer *w, const value *v)
     for (int k = 0; k < K_COUNT && st == DX_OK; k++) {
         if (k > 0)
             st = dx_strbuf_putc(b, ',');
-        if (st == DX_OK && json)
-            st = dx_strbuf_printf(b, "\"%s\":", keys[k]);
+        if (st == DX_OK && json) {
+            st = dx_strbuf_putc(b, '"');
+            if (st == DX_OK)
+                st = dx_strbuf_puts(b, keys[k]);
+            if (st == DX_OK)
+                st = dx_strbuf_append(b, "\":", 2);
+        }
         if (st == DX_OK)
             st = json ? json_value(b, &v[k]) : csv_value(b, &v[k]);
     }
@@ -149,13 +170,13 @@ static dx_status emit(dx_lines_writer *w, const value *v)
         st = json ? dx_strbuf_append(b, "}\n", 2) : dx_strbuf_append(b, "\r\n", 2);
     if (st != DX_OK)
         return st;
-    return fwrite(b->data, 1, b->len, w->fp) == b->len ? DX_OK : DX_ERR_IO;
+    return put(w, b);
 }
 
 dx_status dx_lines_open(dx_lines_writer *w, dx_lines_format format, const char *path,
                         FILE *stream, dx_diags *diags)
 {
-    *w = (dx_lines_writer){format, NULL, DX_ATOMIC_FILE_INIT, DX_STRBUF_INIT};
+    *w = (dx_lines_writer){format, NULL, DX_ATOMIC_FILE_INIT, DX_STRBUF_INIT, diags, 0};
     if (path) {
         dx_status st = dx_atomic_open(&w->file, path, 1, diags);
         if (st != DX_OK)
@@ -172,9 +193,7 @@ dx_status dx_lines_open(dx_lines_writer *w, dx_lines_format format, const char *
         st = dx_strbuf_printf(b, "%s%s", k ? "," : "", keys[k]);
     if (st == DX_OK)
         st = dx_strbuf_append(b, "\r\n", 2);
-    if (st == DX_OK && fwrite(b->data, 1, b->len, w->fp) != b->len)
-        st = DX_ERR_IO;
-    return st;
+    return st == DX_OK ? put(w, b) : st;
 }
 
 dx_status dx_lines_result(dx_lines_writer *w, const dx_result *r)

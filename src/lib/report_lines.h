@@ -20,6 +20,8 @@ typedef struct dx_lines_writer {
     FILE *fp;            /* where lines go: file.fp, or the caller's stream; NULL = unused */
     dx_atomic_file file; /* when writing to a path */
     dx_strbuf line;      /* the record being built */
+    dx_diags *diags;     /* where a failed write is reported (borrowed from open) */
+    int failed;          /* a write failed and was reported */
 } dx_lines_writer;
 
 /* Start writing to `path` (atomically) or, when path is NULL, to `stream` (borrowed); with
