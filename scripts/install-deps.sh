@@ -4,11 +4,12 @@
 set -eu
 
 # libxml2: UN list XML, e-Gov XML and the sheets of xlsx files; libzip: the xlsx container;
-# jansson: the JSON control data; libcurl: `lists update` downloads.
+# jansson: the JSON control data; libcurl: `lists update` downloads; valgrind: the memcheck
+# runs of tests/cli/valgrind.sh (uninitialised reads, which the sanitizers do not see).
 PACKAGES="make gcc clang pkg-config libc6-dev
 libxlsxwriter-dev libcsv-dev libsqlite3-dev libicu-dev libcmocka-dev
 libxml2-dev libzip-dev libjansson-dev libcurl4-openssl-dev
-python3 python3-openpyxl"
+python3 python3-openpyxl valgrind"
 
 missing=""
 for p in $PACKAGES; do

@@ -106,6 +106,7 @@ struct dx_name_cands {
     double *memo_sims;
     char *memo_text;
     size_t memo_used, pairs_used, text_used, memo_hits, memo_misses;
+    uint32_t memo_gen; /* a slot is in use when its gen equals this: emptying is ++memo_gen */
 };
 
 /* One remembered find_similar: the word and the lookup's parameters, and where its accepted
@@ -115,7 +116,8 @@ typedef struct memo_slot {
     uint32_t text, len;      /* into memo_text */
     uint32_t start, n;       /* into memo_words / memo_sims */
     double short_cap, threshold;
-    unsigned char kind, joined, used;
+    uint32_t gen;            /* in use when equal to dx_name_cands.memo_gen */
+    unsigned char kind, joined;
 } memo_slot;
 
 enum { MEMO_SLOTS = 1u << 16, MEMO_PAIRS = 1u << 20, MEMO_TEXT = 1u << 20 };
@@ -464,6 +466,7 @@ dx_status dx_name_cands_new(const dx_name_index *ix, dx_name_cands **out)
     c->found = dx_malloc(nv * DX_NAME_BOUND_WORDS);
     c->vflag = dx_malloc(nv);
     c->memo = dx_calloc(MEMO_SLOTS, sizeof *c->memo);
+    c->memo_gen = 1;
     c->memo_words = dx_malloc(MEMO_PAIRS * sizeof *c->memo_words);
     c->memo_sims = dx_malloc(MEMO_PAIRS * sizeof *c->memo_sims);
     c->memo_text = dx_malloc(MEMO_TEXT);
@@ -634,7 +637,7 @@ static void find_similar_memo(const dx_name_index *ix, dx_name_cands *c, const d
     size_t at = (size_t)h & (MEMO_SLOTS - 1);
     for (;; at = (at + 1) & (MEMO_SLOTS - 1)) {
         memo_slot *m = &c->memo[at];
-        if (!m->used)
+        if (m->gen != c->memo_gen)
             break;
         if (m->hash == h && m->len == q->len && m->kind == (unsigned char)q->kind &&
             m->joined == (joined_q != 0) && m->short_cap == short_cap &&
@@ -652,14 +655,17 @@ static void find_similar_memo(const dx_name_index *ix, dx_name_cands *c, const d
         c->text_used + q->len > MEMO_TEXT) { /* full: forget everything, start again */
         if (c->n_accepted > MEMO_PAIRS || q->len > MEMO_TEXT)
             return;
-        memset(c->memo, 0, MEMO_SLOTS * sizeof *c->memo);
+        if (++c->memo_gen == 0) { /* wrapped: clear the stamps once */
+            memset(c->memo, 0, MEMO_SLOTS * sizeof *c->memo);
+            c->memo_gen = 1;
+        }
         c->memo_used = c->pairs_used = c->text_used = 0;
         at = (size_t)h & (MEMO_SLOTS - 1);
     }
     memo_slot *m = &c->memo[at];
     *m = (memo_slot){h, (uint32_t)c->text_used, (uint32_t)q->len, (uint32_t)c->pairs_used,
-                     (uint32_t)c->n_accepted, short_cap, threshold, (unsigned char)q->kind,
-                     (unsigned char)(joined_q != 0), 1};
+                     (uint32_t)c->n_accepted, short_cap, threshold, c->memo_gen,
+                     (unsigned char)q->kind, (unsigned char)(joined_q != 0)};
     memcpy(c->memo_text + c->text_used, q->s, q->len);
     memcpy(c->memo_words + c->pairs_used, c->accepted, c->n_accepted * sizeof *c->accepted);
     memcpy(c->memo_sims + c->pairs_used, c->accepted_sim,

@@ -294,6 +294,13 @@ dx_status dx_rescreen_plan_new(dx_store *store, dx_diags *diags, dx_rescreen_pla
     dx_free(reader[1].queries);
     p->queries = reader[0].queries, p->n_queries = reader[0].n_queries;
     p->query_arena = reader[0].arena, p->query_arena2 = reader[1].arena;
+    if (st == DX_OK && b.n_newest) {
+        p->newest = dx_calloc(b.n_newest, sizeof *p->newest);
+        if (!p->newest)
+            st = DX_ERR_NOMEM;
+        for (size_t i = 0; st == DX_OK && i < b.n_newest; i++)
+            p->newest[p->n_newest++] = b.newest[i].version_id;
+    }
     dx_free(b.last);
     dx_free(b.newest);
     if (st != DX_OK) {
@@ -311,6 +318,7 @@ void dx_rescreen_plan_free(dx_rescreen_plan *p)
     dx_index_free(p->index);
     dx_strmap_free(&p->removed);
     dx_strmap_free(&p->delisted_ids);
+    dx_free(p->newest);
     dx_free(p->parts);
     dx_free(p->queries);
     dx_arena_free(&p->query_arena);

@@ -21,6 +21,9 @@ typedef struct dx_rescreen_plan {
     size_t n_delisted, cap_delisted;
     dx_strmap delisted_ids;     /* their finding ids */
     size_t added_count, changed_count, removed_count, indexed;
+    long long *newest;          /* the newest version of every restricted-party list: the
+                                 * versions the subjects are screened at after this run */
+    size_t n_newest;
     dx_index_part *parts;       /* what to index: per list, the added and changed entries,
                                  * or all of a list the last run did not use */
     size_t n_parts, cap_parts;

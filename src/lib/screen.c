@@ -690,8 +690,17 @@ static dx_status build_index(screen_run *r)
     return st;
 }
 
-static int indexed_version(const dx_index *ix, long long version_id, size_t *entries)
+static int indexed_version(const screen_run *r, long long version_id, size_t *entries)
 {
+    if (r->plan) { /* a rescreen: every list it brings up to date, indexed or not */
+        for (size_t i = 0; i < r->plan->n_newest; i++)
+            if (r->plan->newest[i] == version_id) {
+                *entries = 0;
+                return 1;
+            }
+        return 0;
+    }
+    const dx_index *ix = r->index;
     dx_index_stats s;
     dx_index_stats_get(ix, &s);
     for (size_t i = 0; i < s.lists; i++) {
@@ -718,8 +727,10 @@ static dx_status on_version(void *ctx, const dx_list_version *v)
 {
     screen_run *r = ctx;
     size_t entries;
-    if (!indexed_version(r->index, v->version_id, &entries))
+    if (!indexed_version(r, v->version_id, &entries))
         return DX_OK;
+    if (r->plan)
+        entries = v->entries;
     dx_report_list *lists = dx_realloc(r->lists, (r->n_lists + 1) * sizeof *lists);
     if (!lists)
         return DX_ERR_NOMEM;
@@ -878,8 +889,7 @@ static dx_status open_rescreen(screen_run *r)
         sum->entries_indexed = r->plan->indexed;
         r->index = r->plan->index, r->plan->index = NULL;
         r->c.stored = r->plan->queries, r->c.n_stored = r->plan->n_queries;
-        if (r->index)
-            st = dx_store_list_versions(r->store, NULL, on_version, r);
+        st = dx_store_list_versions(r->store, NULL, on_version, r);
         r->c.sum->lists = r->n_lists;
     }
     return fail(r, st == DX_ERR_NOT_FOUND ? DX_SCREEN_INPUT : DX_SCREEN_STORE, st);

@@ -1229,7 +1229,7 @@ static dx_status find_repeats(batch *b, size_t n)
     dx_strmap seen = DX_STRMAP_INIT;
     dx_arena keys = DX_ARENA_INIT;
     dx_strbuf k = DX_STRBUF_INIT;
-    dx_status st = DX_OK;
+    dx_status st = dx_strmap_reserve(&seen, n);
     for (size_t i = 0; st == DX_OK && i < n; i++) {
         const dx_search_query *q = &b->queries[i];
         char schema[2] = {(char)('0' + (int)q->schema), 0};
