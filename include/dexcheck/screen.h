@@ -17,6 +17,10 @@
  *   - one subject summary per person and visitor.
  * Every diagnostic of the records becomes an input issue of the report, too.
  *
+ * The run is recorded in the store (dexcheck/audit.h, docs/audit.md) in one transaction,
+ * committed after the outputs are in place; results show reviewers' dispositions and are
+ * cleared by them as product.md §5 says.
+ *
  * A store without any restricted-party list does not stop the run: the rules are still
  * evaluated, a warning diagnostic says that no name was screened, and a finding LIST-NONE
  * (high, so that the run needs attention) says so in every output.

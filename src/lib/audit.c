@@ -195,7 +195,8 @@ dx_status dx_audit_begin(dx_store *store, const dx_audit_run *run, dx_audit **ou
                      "INSERT INTO result(run_id, finding_id, kind, rule, regime, subject_type,"
                      " subject_id, tech_id, project_id, determination, severity, reason, list,"
                      " entry_id, entry_name, matched_name, score, entry_hash, disposition,"
-                     " needs_attention, cleared) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                     " needs_attention, cleared)"
+                     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (st == DX_OK)
         st = prepare(a, &a->find_subject,
                      "SELECT subject_key, current FROM subject WHERE subject_type = ?1"
@@ -740,10 +741,10 @@ dx_status dx_audit_recent_hits(dx_store *store,
     dx_status st = DX_OK;
     int rc;
     while (st == DX_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        double score = sqlite3_column_type(q, 10) == SQLITE_NULL ? -1
+                                                                 : sqlite3_column_double(q, 10);
         dx_stored_hit h = {col(q, 0), col(q, 1), col(q, 2), col(q, 3), col(q, 4), col(q, 5),
-                           col(q, 6), col(q, 7), col(q, 8), col(q, 9),
-                           sqlite3_column_type(q, 10) == SQLITE_NULL ? -1
-                                                                     : sqlite3_column_double(q, 10)};
+                           col(q, 6), col(q, 7), col(q, 8), col(q, 9), score};
         st = fn(ctx, &h);
     }
     if (st == DX_OK && rc != SQLITE_DONE)

@@ -88,7 +88,8 @@ static dx_status check_known(sqlite3 *db, const char *path, const dx_review *rv,
     }
     if (st == DX_OK &&
         sqlite3_prepare_v2(db, "SELECT rowid, finding_id, entry_hash, list IS NOT NULL"
-                               " FROM result WHERE finding_id IN (SELECT id FROM temp.dx_review_ids)",
+                               " FROM result"
+                               " WHERE finding_id IN (SELECT id FROM temp.dx_review_ids)",
                            -1, &q, NULL) != SQLITE_OK)
         st = db_fail(db);
     int rc = SQLITE_DONE;
@@ -189,7 +190,8 @@ static dx_status record(sqlite3 *db, const char *path, const dx_review *rv, char
         sqlite3_clear_bindings(ins);
         if (st == DX_OK) {
             sum->imported++;
-            if ((unsigned)row->disposition < sizeof sum->by_disposition / sizeof *sum->by_disposition)
+            size_t kinds = sizeof sum->by_disposition / sizeof *sum->by_disposition;
+            if ((unsigned)row->disposition < kinds)
                 sum->by_disposition[row->disposition]++;
         }
     }

@@ -343,7 +343,8 @@ static dx_status check_reviewer(reader *rd, const raw_row *row, int *bad)
     if (row->f[R_REVIEWER].t.len)
         return DX_OK;
     *bad = 1;
-    return cell_diag(rd, DX_SEV_ERROR, row->line, rd->column[R_REVIEWER], "review.reviewer", "write the name of the person who made the decision",
+    return cell_diag(rd, DX_SEV_ERROR, row->line, rd->column[R_REVIEWER], "review.reviewer",
+                     "write the name of the person who made the decision",
                      "%s is empty: a disposition needs who reviewed it",
                      role_name(rd, R_REVIEWER));
 }

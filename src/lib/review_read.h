@@ -56,7 +56,8 @@ typedef struct dx_review_row {
     dx_disposition disposition;   /* from include/dexcheck/report.h; never DX_DISP_NONE here */
     const char *reviewer;         /* required, non-empty */
     const char *date;             /* YYYY-MM-DD, a real calendar date (checked); required */
-    const char *license_id;       /* required (non-empty) for cleared_with_licence, else NULL or as given */
+    const char *license_id;       /* required (non-empty) for cleared_with_licence, else NULL
+                                   * or as given */
     const char *note;             /* may be NULL */
     unsigned long line;           /* CSV: physical line; workbook: sheet row number (1-based) */
     const char *sheet;            /* workbook: the sheet name; CSV: NULL */
@@ -65,9 +66,9 @@ typedef struct dx_review_row {
 typedef struct dx_review dx_review;
 
 /* Read a CSV or .xlsx (decided by content: a zip signature means a workbook) disposition file.
- * Every problem is a diagnostic (file:line:col); returns DX_ERR_INPUT when any row or the file has an
- * error (the caller then imports nothing), DX_ERR_IO when unreadable, DX_ERR_NOMEM. On DX_OK and on
- * DX_ERR_INPUT *out is set (so the caller can count rows), otherwise NULL. Caller frees *out
+ * Every problem is a diagnostic (file:line:col); returns DX_ERR_INPUT when any row or the file
+ * has an error (the caller then imports nothing), DX_ERR_IO when unreadable, DX_ERR_NOMEM. On
+ * DX_OK and on DX_ERR_INPUT *out is set (so the caller can count rows), otherwise NULL. Caller frees *out
  * with dx_review_free. DX_ERR_INVALID (and *out NULL) when path, diags or out is NULL. */
 dx_status dx_review_read(const char *path, dx_diags *diags, dx_review **out);
 

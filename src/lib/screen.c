@@ -22,7 +22,18 @@
  *      rule can decide with them (an Entity List employer, an End User List concern type);
  *   7. DATA findings and input issues from the records' diagnostics;
  *   8. the subject summary of every person and visitor;
- *   9. close the report (every output renamed into place, or none).
+ *   9. close the report (every output renamed into place, or none);
+ *  10. commit the run's record in the store (audit_int.h: the run, its inputs and list
+ *      versions, the subjects with the names screened for them, every result), begun in one
+ *      transaction before step 5. Each result is shown with the latest disposition a reviewer
+ *      recorded for its finding id, and cleared when that disposition clears it (product.md
+ *      §5): apply_disposition below, which reopens a false_positive whose list entry changed
+ *      and a cleared_with_licence whose licence expired, is for someone else or is not on file.
+ *
+ * A rescreen (dexcheck/screen.h, `rescreen`) has no records and no rules: rescreen.c plans it
+ * (which list entries changed, the stored subjects' names, an index over the changed entries),
+ * step 5 searches the stored names against that index, hits whose entry was removed become
+ * LIST-DELISTED findings, and steps 9 and 10 are as for a screen.
  *
  * Results the report cannot hold as determinations (a determination rule applied to a person
  * rather than an access pair, or in the LIST or DATA regime) are passed on as findings with
@@ -690,24 +701,25 @@ static dx_status build_index(screen_run *r)
     return st;
 }
 
-static int indexed_version(const screen_run *r, long long version_id, size_t *entries)
+/* Whether the run screens against list version `version_id`, and with how many entries: the
+ * versions of the index; for a rescreen, the newest version of every restricted-party list,
+ * indexed or not (the subjects are up to date with them after the run). */
+static int screened_version(const screen_run *r, const dx_list_version *v, size_t *entries)
 {
-    if (r->plan) { /* a rescreen: every list it brings up to date, indexed or not */
+    if (r->plan) {
+        *entries = v->entries;
         for (size_t i = 0; i < r->plan->n_newest; i++)
-            if (r->plan->newest[i] == version_id) {
-                *entries = 0;
+            if (r->plan->newest[i] == v->version_id)
                 return 1;
-            }
         return 0;
     }
-    const dx_index *ix = r->index;
     dx_index_stats s;
-    dx_index_stats_get(ix, &s);
+    dx_index_stats_get(r->index, &s);
     for (size_t i = 0; i < s.lists; i++) {
         const char *id;
-        long long v;
-        dx_index_list(ix, i, &id, &v, entries);
-        if (v == version_id)
+        long long version_id;
+        dx_index_list(r->index, i, &id, &version_id, entries);
+        if (version_id == v->version_id)
             return 1;
     }
     return 0;
@@ -727,10 +739,8 @@ static dx_status on_version(void *ctx, const dx_list_version *v)
 {
     screen_run *r = ctx;
     size_t entries;
-    if (!indexed_version(r, v->version_id, &entries))
+    if (!screened_version(r, v, &entries))
         return DX_OK;
-    if (r->plan)
-        entries = v->entries;
     dx_report_list *lists = dx_realloc(r->lists, (r->n_lists + 1) * sizeof *lists);
     if (!lists)
         return DX_ERR_NOMEM;
@@ -838,8 +848,9 @@ static dx_status open_report(screen_run *r)
 static dx_status begin_audit(screen_run *r)
 {
     const dx_screen_options *o = r->c.opt;
-    dx_audit_run run = {r->c.sum->run_id, o->rescreen ? "rescreen" : "screen", o->as_of, r->started_at, o->user,
-                        dx_version(), r->c.sum->ruleset_hash, o->options_text};
+    dx_audit_run run = {r->c.sum->run_id, o->rescreen ? "rescreen" : "screen", o->as_of,
+                        r->started_at, o->user, dx_version(), r->c.sum->ruleset_hash,
+                        o->options_text};
     dx_status st = dx_audit_begin(r->store, &run, &r->c.audit);
     for (size_t i = 0; st == DX_OK && i < r->n_inputs; i++) {
         const dx_report_input *in = &r->inputs[i];
@@ -847,7 +858,8 @@ static dx_status begin_audit(screen_run *r)
                             in->rows - in->rejected, in->rejected);
     }
     for (size_t i = 0; st == DX_OK && i < r->n_lists; i++)
-        st = dx_audit_list(r->c.audit, r->lists[i].list_id, strtoll(r->lists[i].version, NULL, 10));
+        st = dx_audit_list(r->c.audit, r->lists[i].list_id,
+                           strtoll(r->lists[i].version, NULL, 10));
     return fail(r, DX_SCREEN_STORE, st);
 }
 

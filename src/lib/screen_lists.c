@@ -330,7 +330,8 @@ static dx_status record_subjects(query_set *s)
             j++;
         int changed;
         st = dx_audit_subject(c->audit, s->meta[i].subject_type, s->meta[i].subject_id,
-                              s->meta[i].subject_name, &s->q[i], &roles[i], &projects[i], j - i, &changed);
+                              s->meta[i].subject_name, &s->q[i], &roles[i], &projects[i],
+                              j - i, &changed);
         c->sum->subjects_changed += st == DX_OK && changed;
     }
     dx_free(roles);
