@@ -2,8 +2,9 @@
 # Faults (issues 7 and 8): `kill -9` at random moments during lists import, screen and review
 # import, in a loop; after every kill the store passes PRAGMA integrity_check, holds only whole
 # runs and whole list versions, and the previous workbook and JSON are intact (byte for byte)
-# or replaced by complete new ones. Then a full disk (a file-size limit) during a screen and
-# during an import: a clean error, the store and the old outputs untouched.
+# or replaced by complete new ones. Then a full disk (a file-size limit) during a screen (the
+# outputs) and during an import (the store's own writes): a clean error, the store and the old
+# outputs untouched.
 # Records: tests/bench/gen_university.py (1,500 people); lists: OFAC tiny17, the UN list and the
 # 2022 CSL from ../shared/data. TAP output; DEXCHECK is the binary.
 . tests/cli/lib/tap.sh
@@ -128,6 +129,22 @@ test \"\$($PY -c \"import sqlite3; print(sqlite3.connect('$DB').execute('select 
 test \"\$($PY -c \"import sqlite3; print(sqlite3.connect('$DB').execute('pragma integrity_check').fetchone()[0])\")\" = ok"
 check "the failed screen leaves no temporary file beside the outputs" \
     sh -c "! ls '$tmp' | grep -q '\\.tmp\$'"
+
+# ---- a full disk during a store write: a large import into a small store at its limit ----
+DB2=$tmp/small.db
+"$DEXCHECK" lists import --db "$DB2" "$L"/us_ofac_sdn/2025-05_tiny17/*.csv > /dev/null 2>&1
+limit=$(( $(stat -c %s "$DB2") / 1024 + 1024 )) # 1 MB more than the store: the CSL needs ~20
+sh -c "trap '' XFSZ; ulimit -f $limit; exec \"\$0\" \"\$@\"" "$DEXCHECK" lists import \
+    --db "$DB2" "$L/us_csl/2022-05_full/consolidated.csv" > "$tmp/full-import.out" \
+    2> "$tmp/full-import.err"
+rc=$?
+check "an import on a full disk fails (status 3 or 5) and says why" sh -c "
+[ $rc -eq 3 ] || [ $rc -eq 5 ]; grep -qi 'large\|full\|disk\|write\|I/O' '$tmp/full-import.err'"
+check "the store is consistent and holds only what it held before" sh -c "
+[ \"\$($PY -c \"import sqlite3; print(sqlite3.connect('$DB2').execute('pragma integrity_check').fetchone()[0])\")\" = ok ] &&
+[ \"\$($PY -c \"import sqlite3; print(sqlite3.connect('$DB2').execute('select count(*) from list_version').fetchone()[0])\")\" = 1 ]"
+"$DEXCHECK" lists import --db "$DB2" "$L/us_csl/2022-05_full/consolidated.csv" > /dev/null 2>&1
+check "with room again, the same import succeeds" test $? -eq 0
 
 tap_done
 [ "$failures" -eq 0 ]
