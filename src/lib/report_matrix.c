@@ -11,8 +11,10 @@
  *
  * The reason is one click away. A determination that is on the Findings sheet (it needs
  * attention or was reviewed) links to its row there; a clean one carries its determination,
- * basis and reason as a cell comment, so that an auditor sees why it was cleared. A sheet takes
- * at most 65,530 links (Excel's limit); past that a cell gets a comment naming its Findings row.
+ * basis and reason as a cell comment, so that an auditor sees why it was cleared — the first
+ * DX_MATRIX_MAX_NOTES of a regime; every clean determination is also a row of the sheet
+ * "Clean determinations" (report_xlsx.c). A sheet takes at most 65,530 links (Excel's
+ * limit); past that a cell gets a comment naming its Findings row.
  *
  * Two determinations for the same pair (product.md §5 says there is one) keep the more urgent
  * one (dx_result_urgency), the first on a tie. A matrix over 16,382 technologies does not fit a
@@ -137,10 +139,13 @@ dx_status dx_matrix_add(dx_matrix *m, const dx_result *r, const dx_sheet_pos *fi
     m->cells = cells;
     dx_matrix_cell c = {(uint32_t)row, (uint32_t)col, (uint32_t)m->n_cells,
                         (uint8_t)r->determination, finding != NULL, {0, 0}, NO_NOTE};
-    if (finding)
+    if (finding) {
         c.finding = *finding;
-    else if ((st = keep_note(m, r, &c.note)) != DX_OK)
-        return st;
+    } else if (m->n_notes < DX_MATRIX_MAX_NOTES) {
+        if ((st = keep_note(m, r, &c.note)) != DX_OK)
+            return st;
+        m->n_notes++;
+    }
     m->cells[m->n_cells++] = c;
     return DX_OK;
 }
@@ -215,7 +220,8 @@ static dx_status part_head(dx_workbook *x, dx_matrix *m, lxw_worksheet *ws)
                           "and technology (column); blank: no access.", x->fmt.note);
     if (st == DX_OK)
         st = dx_wb_text(x, ws, 2, 0, "Click a cell to open its finding; a red corner means "
-                          "that the reason is in the cell's comment.", x->fmt.note);
+                          "that the reason is in the cell's comment; every clean determination "
+                          "is also on the sheet 'Clean determinations'.", x->fmt.note);
     if (st == DX_OK)
         st = dx_wb_text(x, ws, LEGEND_ROW, 1, "Legend", x->fmt.label);
     size_t cols = legend_cols(m);
@@ -269,6 +275,8 @@ static dx_status write_cell(dx_workbook *x, dx_matrix *m, lxw_worksheet *ws, uin
         return dx_wb_link(x, ws, row, col, c->finding, name, f);
     }
     dx_status st = dx_wb_text(x, ws, row, col, name, f);
+    if (!c->linked && c->note == NO_NOTE) /* past DX_MATRIX_MAX_NOTES: no comment */
+        return st;
     char see[96];
     const char *note = see;
     if (c->linked) {

@@ -10,7 +10,8 @@
  * formats, hyperlinks, comments, charts) can be set at any time, so widths are fitted over the
  * values actually written and applied at close.
  *
- * Tables that may outgrow a sheet (Findings, Subjects, List hits, Input issues) are streamed
+ * Tables that may outgrow a sheet (Findings, Clean determinations, Subjects, List hits, Input
+ * issues) are streamed
  * through dx_sheet_stream: when a sheet holds `sheet_rows` data rows (1,048,575 by default,
  * Excel's limit below the header), the table continues on "Findings (2)" and so on, each part
  * with its header; the Summary names every continuation. libxlsxwriter cannot reorder sheets,
@@ -66,6 +67,11 @@ static const dx_sheet_column hits_cols[] = {
     {"subject_name", 14, 30, 1}, {"list", 8, 16, 0}, {"entry_id", 9, 16, 0},
     {"entry_name", 14, 30, 1}, {"matched_name", 14, 30, 1}, {"score", 7, 8, 0},
     {"disposition", 12, 22, 0}, {"explanation", 40, 80, 1}};
+
+static const dx_sheet_column clean_cols[] = {
+    {"finding_id", 12, 28, 0}, {"regime", 6, 8, 0}, {"subject_id", 10, 18, 0},
+    {"subject_name", 14, 30, 1}, {"tech_id", 8, 14, 0}, {"determination", 14, 22, 0},
+    {"rule", 10, 16, 0}, {"basis", 20, 40, 1}, {"reason", 40, 80, 1}};
 
 static const dx_sheet_column issues_cols[] = {
     {"file", 12, 40, 0}, {"line", 6, 8, 0}, {"column", 7, 8, 0}, {"severity", 8, 9, 0},
@@ -411,6 +417,25 @@ static dx_status findings_finish(dx_workbook *x)
 
 /* ---- the other tables ---- */
 
+/* A determination that needs no attention and was not reviewed: the "why it was cleared" an
+ * auditor reads, one row each (the matrix comments only the first DX_MATRIX_MAX_NOTES). */
+static dx_status clean_row(dx_workbook *x, const dx_result *r)
+{
+    dx_sheet_stream *s = &x->clean;
+    dx_sheet_pos at;
+    dx_status st = stream_next(x, s, &at);
+    const char *text[] = {r->finding_id, r->regime, r->subject_id, r->subject_name,
+                          r->tech_id, NULL, r->rule, r->basis, r->reason};
+    if (st == DX_OK)
+        st = stream_fit(s, at, text);
+    for (int c = 0; c < N_COLS(text) && st == DX_OK; c++)
+        st = stream_text(x, s, at, c, text[c]);
+    if (st == DX_OK && r->determination != DX_DET_NONE)
+        st = dx_wb_text(x, s->parts[at.part].ws, at.row, 5,
+                        dx_report_det_name(r->determination), x->fmt.det[r->determination]);
+    return st;
+}
+
 static dx_status hits_row(dx_workbook *x, const dx_result *r)
 {
     dx_sheet_stream *s = &x->hits;
@@ -479,6 +504,8 @@ dx_status dx_wb_result(dx_workbook *x, const dx_result *r, size_t regime)
     dx_status st = listed ? findings_row(x, r, &at) : DX_OK;
     if (st == DX_OK && (r->list || r->entry_id))
         st = hits_row(x, r);
+    if (st == DX_OK && r->kind == DX_RESULT_DETERMINATION && !listed)
+        st = clean_row(x, r);
     if (st == DX_OK && r->kind == DX_RESULT_DETERMINATION)
         st = dx_matrix_add(&x->matrix[regime], r, listed ? &at : NULL);
     if (st == DX_OK)
@@ -585,6 +612,8 @@ static dx_status add_sheets(dx_workbook *x)
             st = DX_ERR_INVALID; /* a regime name Excel refuses as a sheet name */
     }
     if (st == DX_OK)
+        st = stream_init(x, &x->clean, "Clean determinations", clean_cols, N_COLS(clean_cols));
+    if (st == DX_OK)
         st = stream_init(x, &x->subjects, "Subjects", subjects_cols, N_COLS(subjects_cols));
     if (st == DX_OK)
         st = stream_init(x, &x->hits, "List hits", hits_cols, N_COLS(hits_cols));
@@ -639,6 +668,8 @@ dx_status dx_wb_finish(dx_workbook *x, dx_diags *diags)
     if (st == DX_OK)
         st = findings_finish(x);
     if (st == DX_OK)
+        st = stream_finish(x, &x->clean);
+    if (st == DX_OK)
         st = stream_finish(x, &x->subjects);
     if (st == DX_OK)
         st = stream_finish(x, &x->hits);
@@ -668,6 +699,7 @@ void dx_wb_free(dx_workbook *x)
         lxw_workbook_free(x->wb);
     dx_atomic_discard(&x->file);
     stream_free(&x->findings);
+    stream_free(&x->clean);
     stream_free(&x->subjects);
     stream_free(&x->hits);
     stream_free(&x->issues);

@@ -104,7 +104,14 @@ typedef struct dx_matrix {
     dx_matrix_cell *cells;
     size_t n_cells, cap_cells;
     dx_strbuf notes; /* comment texts, NUL-separated */
+    size_t n_notes;  /* clean cells with a comment (at most DX_MATRIX_MAX_NOTES) */
 } dx_matrix;
+
+/* Clean cells of one matrix that carry their reason as a comment. Every clean determination
+ * is also a row of the sheet "Clean determinations"; past this many, a cell has no comment:
+ * comments are the costliest part of a workbook (VML), and Excel is slow to open a sheet with
+ * hundreds of thousands of them. */
+#define DX_MATRIX_MAX_NOTES 5000
 
 typedef struct dx_workbook {
     lxw_workbook *wb;
@@ -113,7 +120,7 @@ typedef struct dx_workbook {
     unsigned long sheet_rows;
     dx_wb_formats fmt;
     lxw_worksheet *summary, *lists;
-    dx_sheet_stream findings, subjects, hits, issues;
+    dx_sheet_stream findings, clean, subjects, hits, issues;
     dx_matrix *matrix; /* one per regime of facts */
     dx_summary_stats stats;
     dx_strbuf scratch;

@@ -60,6 +60,32 @@ for n in a.namelist():
 check "a full Findings sheet continues on Findings (2), (3), and the Summary says so" \
     $CHECK "$tmp/small.xlsx" continued
 
+# 6,000 clean determinations in one regime: the matrix comments the first 5,000 (comments
+# are the costliest part of a workbook), the sheet "Clean determinations" has every one
+$PY - "$SAMPLE" "$tmp/clean.jsonl" <<'PY'
+import json, sys
+facts = open(sys.argv[1], encoding="utf-8").readline()
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    out.write(facts)
+    for i in range(6000):
+        out.write(json.dumps({"type": "result", "kind": "determination",
+                              "finding_id": "F-%016x" % i, "rule": "JP-DE-010", "regime": "JP",
+                              "subject_type": "person", "subject_id": "P%05d" % (i // 20),
+                              "tech_id": "T%02d" % (i % 20), "determination": "no_license_required",
+                              "basis": "FEFTA Art. 25(1)", "reason": "resident %d" % i}) + "\n")
+PY
+"$FIX" "$tmp/clean.jsonl" -o "$tmp/clean.xlsx" > /dev/null
+check "6,000 clean determinations: 5,000 matrix comments, all 6,000 on 'Clean determinations'" \
+    $PY -W ignore -c "
+import openpyxl, sys
+wb = openpyxl.load_workbook(sys.argv[1])
+notes = sum(1 for row in wb['Matrix JP'].iter_rows() for c in row if c.comment is not None)
+rows = list(wb['Clean determinations'].iter_rows(values_only=True))
+assert notes == 5000, notes
+assert len(rows) == 6001 and rows[0][0] == 'finding_id', len(rows)
+assert rows[6000][8] == 'resident 5999' and rows[6000][5] == 'no_license_required', rows[6000]
+" "$tmp/clean.xlsx"
+
 cp "$tmp/audit.xlsx" "$tmp/keep.xlsx"
 cp "$tmp/audit.jsonl" "$tmp/keep.jsonl"
 "$FIX" "$SAMPLE" -o "$tmp/audit.xlsx" --json "$tmp/audit.jsonl" --abort-after-line 5 2> /dev/null

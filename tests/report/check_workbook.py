@@ -33,8 +33,8 @@ def find_row(ws, col, value):
 
 
 def check_sheets(wb):
-    want = ["Summary", "Findings", "Matrix JP", "Matrix US", "Matrix EU", "Subjects",
-            "List hits", "Input issues", "Lists and rules"]
+    want = ["Summary", "Findings", "Matrix JP", "Matrix US", "Matrix EU",
+            "Clean determinations", "Subjects", "List hits", "Input issues", "Lists and rules"]
     assert wb.sheetnames == want, wb.sheetnames
 
 
