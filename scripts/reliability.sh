@@ -4,6 +4,11 @@
 #   BUILD/fuzz/campaign.txt        what scripts/fuzz.sh printed, with the start and end
 #   BUILD/fuzz/fuzz-TARGET.log     libFuzzer's log of each target, ending with fuzz.sh's lines
 #   BUILD/hostile.tsv              scripts/reliability-hostile.sh's measurements
+#   BUILD/faults.tap               tests/cli/faults.sh's TAP output, with a last line of rounds,
+#                                  seconds and date (the recipe at the end shows how)
+#   BUILD/valgrind.tap             tests/cli/valgrind.sh's TAP output, with seconds and date
+#   build/release/tests/test_audit.tap  the last `make test`'s output of test_audit.c
+#                                  (how many failure points its sweeps tried)
 # and from the repository: the allocation-failure sweeps of tests/unit (grep for
 # dx_alloc_fail_after) and the regression inputs of tests/fuzz/regressions.
 # `make reliability` runs it. Nothing is measured here: the figures are those of the logs.
@@ -27,6 +32,7 @@ describe() {
         match) echo "name matching, both algorithms (match.c, name_norm.c, name_score.c, ofac_score.c)" ;;
         rules) echo "rule compiler (rules_lex/parse/compile.c) and evaluation over records" ;;
         search_file) echo "search batch file (search_file.c): decoder, CSV, columns, then the search" ;;
+        review) echo "reviewers' disposition files, CSV in any encoding or the audit workbook's Findings sheets (review_read.c, xlsx.c)" ;;
         *) echo "" ;;
     esac
 }
@@ -115,9 +121,9 @@ if [ "$total_findings" -gt 0 ]; then
     echo
 fi
 cat <<'EOF'
-Not fuzzed yet: review import (the `review` command does not exist yet), the list download
-path (src/lib/fetch.c; what it downloads goes through the importers above) and the command
-line itself.
+Review import is fuzzed through its reader of disposition files (the `review` target: CSV and
+workbook). Not fuzzed yet: the list download path (src/lib/fetch.c; what it downloads goes
+through the importers above) and the command line itself.
 
 ## Allocation failures
 
@@ -125,11 +131,22 @@ line itself.
 n-th fail. These unit tests sweep n from 0 until the path succeeds and require, for every n,
 a clean DX_ERR_NOMEM (or the documented status) and no leak: LeakSanitizer in the `san`
 variant of `make test`, a heap-usage comparison (mallinfo2) in the release variant. They run
-on every `make test`, so their figure is "every allocation of the path, on every run".
+on every `make test`, so their figure is "every allocation of the path, on every run" (except
+the screen of test_audit.c, sampled as its row says).
 
 | unit test | path swept (the n-th allocation fails) |
 |---|---|
 EOF
+
+# How many failure points test_audit.c's three sweeps tried in the last `make test` (they print
+# "N failure points"; cmocka's TAP output is kept in build/release/tests/test_audit.tap).
+audit_points() {
+    tap=build/release/tests/test_audit.tap
+    [ -f "$tap" ] || return 0
+    set -- $(sed -n 's/^ *\([0-9][0-9]*\) failure points.*/\1/p' "$tap")
+    [ $# -eq 3 ] || return 0
+    printf '; the last `make test` tried %s, %s and %s failure points (build/release/tests/test_audit.tap)' "$1" "$2" "$3"
+}
 
 # The sweeps: every tests/unit file that calls dx_alloc_fail_after with a variable.
 sweep_what() {
@@ -151,6 +168,8 @@ sweep_what() {
         test_rules.c) echo "rule compilation and evaluation (dx_ruleset_compile, eval)" ;;
         test_search.c) echo "index build (dx_index_build), one search (dx_index_search), batch search (dx_index_search_batch)" ;;
         test_report.c) echo "report writing: JSON lines + CSV, and the xlsx workbook + JSON lines (dx_report_open/add/close)" ;;
+        test_audit.c) echo "screening a folder end to end with the store and the outputs (dx_screen_run: records, rules, index, search, report, audit trail), **sampled**: every allocation up to the 400th, then every k-th (k a 300th of the run's allocations); review import of a CSV (dx_store_open, dx_review_import) and a rescreen after a list change (plan, two reader connections, index, search), every allocation. Each failing run must record nothing (runs and dispositions as before) and leave the previous JSON as it was$(audit_points)" ;;
+        test_review_read.c) echo "reading disposition files (dx_review_read_bytes): a clean CSV (UTF-8 with BOM, quoted line breaks), a CSV with every kind of bad value, an edited workbook (dates as numbers, a continuation sheet)" ;;
         *) echo "(not described in scripts/reliability.sh yet)" ;;
     esac
 }
@@ -161,8 +180,10 @@ done
 
 cat <<'EOF'
 
-Not swept yet: the store (dx_store_import into SQLite), screening (dx_screen) and the rule
-tests runner.
+The store and screening are swept through test_audit.c: a screen records its run in a real
+SQLite store, review import writes dispositions and a rescreen reads the store back. Not swept
+yet: importing lists into the store on its own (dx_store_import; the importers' parsers are
+swept above, not the SQLite writes) and the rule tests runner.
 
 ## Hostile inputs
 
@@ -190,15 +211,94 @@ bytes and UTF-16 surrogates by the encoding and records targets above; DTDs, ent
 and external entities in list XML by the UN and Export Trade Control Order seeds (a DTD is
 refused) and tests/unit/test_import_un.c; zip bombs and path-traversal names in xlsx by
 tests/unit/test_xlsx.c and the xlsx target; deeply nested rule expressions by the rules
-target. Disk-full and `kill -9` faults are not measured yet.
+target.
+
+## Faults
+
+`tests/cli/faults.sh` runs on every `make test`, in both variants (release and ASan/UBSan),
+with 8 rounds of each kill loop (`FAULT_ROUNDS`). Its inputs: 1,500 people made by
+tests/bench/gen_university.py, a store holding OFAC's tiny17 sample and the UN list, and the
+2022 Consolidated Screening List from ../shared/data.
+
+- **`kill -9` during `screen`**, at a random moment within the time an uninterrupted screen
+  takes (measured first): after each kill the store passes `PRAGMA integrity_check`, holds no
+  half-recorded run and at most one run more than before, and the workbook is the previous one
+  byte for byte or a complete new one (openpyxl opens it and finds its Findings sheet). A
+  screen after the kills runs normally.
+- **`kill -9` during `lists import`** of the CSL: `integrity_check`, every list version with
+  all its entries (its entry count equals the entries stored) and never two versions of the
+  CSL; the import then completes.
+- **`kill -9` during `review import`** of a CSV of real finding ids (up to 2,000 rows, killed
+  within 0.3 s): `integrity_check`, and either every row of the file recorded or none.
+- **A full disk**, simulated with a file-size limit (`ulimit -f`, SIGXFSZ ignored, so writes
+  fail with EFBIG) during a screen: exit status 5, a message saying which output could not be
+  written, the previous workbook untouched, no run recorded, the store consistent, and no
+  temporary file left beside the outputs. And during the store's own writes: the CSL (about
+  20 MB in the store) imported into a small store holding only OFAC's sample, under a limit
+  close to that store's size: exit status 3 or 5 with a message saying why, the store
+  consistent and holding only its earlier list version, and the same import succeeding once
+  there is room.
+
+`tests/cli/valgrind.sh` runs the main commands once under valgrind's memcheck (release build;
+the `san` variant skips it, as memcheck and ASan do not mix): `lists import` of OFAC CSV files
+and METI's xlsx, `records check` of examples/university (CP932, UTF-16), `screen` with every
+output, `review import` of a CSV and of the screen's workbook, `rescreen` and `history`. A
+check fails on an unexpected exit status or on any uninitialised read, invalid read or invalid
+write in memcheck's log (leaks are LeakSanitizer's part, in the `san` variant). One
+suppression, in tests/cli/valgrind.supp: ld.so's 8-byte `strncmp` past the end of rpath
+strings when iconv's modules are loaded (glibc, not dexcheck).
+
+EOF
+
+# A TAP file of tests/cli written by the recipe under "Regenerating": its checks as table rows,
+# and the line the recipe appended ("# rounds=N seconds=N date=...").
+tap_rows() {  # file
+    echo '| check | result |'
+    echo '|---|---|'
+    sed -n 's/^ok [0-9]* - \(.*\)/| \1 | ok |/p; s/^not ok [0-9]* - \(.*\)/| \1 | **not ok** |/p;
+            s/^1\.\.0 # SKIP \(.*\)/| (skipped: \1) | skip |/p' "$1"
+}
+tap_field() {  # file key
+    sed -n "s/^# .*$2=\([^ ]*\).*/\1/p" "$1" | tail -n 1
+}
+if [ -f "$build/faults.tap" ]; then
+    f=$build/faults.tap
+    printf 'Last measurement (`FAULT_ROUNDS=%s`, release build `%s/release/dexcheck`): %s checks, %s not ok, %s s, ended %s (from `%s`).\n\n' \
+        "$(tap_field "$f" rounds)" "$build" "$(grep -c '^ok\|^not ok' "$f")" \
+        "$(grep -c '^not ok' "$f")" "$(tap_field "$f" seconds)" "$(tap_field "$f" date)" "$f"
+    tap_rows "$f"
+else
+    echo "(no measurement of the faults: see the recipe below, which writes $build/faults.tap)"
+fi
+echo
+if [ -f "$build/valgrind.tap" ]; then
+    f=$build/valgrind.tap
+    printf 'Last memcheck run (release build `%s/release/dexcheck`): %s checks, %s not ok, %s s, ended %s (from `%s`).\n\n' \
+        "$build" "$(grep -c '^ok\|^not ok' "$f")" "$(grep -c '^not ok' "$f")" \
+        "$(tap_field "$f" seconds)" "$(tap_field "$f" date)" "$f"
+    tap_rows "$f"
+else
+    echo "(no memcheck measurement: see the recipe below, which writes $build/valgrind.tap)"
+fi
+
+cat <<'EOF'
 
 ## Regenerating
 
 ```sh
-make VARIANT=fuzz BUILD_ROOT=build-fuzz build-fuzz/fuzz/fuzz_csv ...   # or every target
-nice -n 10 scripts/fuzz.sh build-fuzz/fuzz SECONDS TARGET...             # writes campaign.txt
+T="csv records import_ofac import_csl_dpl import_un import_dfat_mof import_us_ear import_jp_eu \
+   xlsx match rules search_file review"                                # every target
+make VARIANT=fuzz BUILD_ROOT=build-fuzz $(for t in $T; do echo build-fuzz/fuzz/fuzz_$t; done)
 make VARIANT=release BUILD_ROOT=build-fuzz build-fuzz/release/dexcheck
+nice -n 10 scripts/fuzz.sh build-fuzz/fuzz SECONDS $T                    # writes campaign.txt
 scripts/reliability-hostile.sh build-fuzz/release/dexcheck build-fuzz/hostile.tsv
+s=$(date +%s); FAULT_ROUNDS=20 DEXCHECK=build-fuzz/release/dexcheck sh tests/cli/faults.sh \
+    > build-fuzz/faults.tap 2>&1
+echo "# rounds=20 seconds=$(($(date +%s) - s)) date=$(date -u +%Y-%m-%dT%H:%MZ)" >> build-fuzz/faults.tap
+s=$(date +%s); BUILD=build-fuzz/release DEXCHECK=build-fuzz/release/dexcheck sh tests/cli/valgrind.sh \
+    > build-fuzz/valgrind.tap 2>&1
+echo "# seconds=$(($(date +%s) - s)) date=$(date -u +%Y-%m-%dT%H:%MZ)" >> build-fuzz/valgrind.tap
+make test                        # build/release/tests/test_audit.tap: the sweeps' failure points
 make reliability                                                       # this file
 ```
 EOF

@@ -133,7 +133,8 @@ check "the failed screen leaves no temporary file beside the outputs" \
 # ---- a full disk during a store write: a large import into a small store at its limit ----
 DB2=$tmp/small.db
 "$DEXCHECK" lists import --db "$DB2" "$L"/us_ofac_sdn/2025-05_tiny17/*.csv > /dev/null 2>&1
-limit=$(( $(stat -c %s "$DB2") / 1024 + 1024 )) # 1 MB more than the store: the CSL needs ~20
+# ulimit -f counts 512-byte blocks in dash (POSIX sh): 1 MB more than the store; the CSL needs ~20
+limit=$(( $(stat -c %s "$DB2") / 512 + 2048 ))
 sh -c "trap '' XFSZ; ulimit -f $limit; exec \"\$0\" \"\$@\"" "$DEXCHECK" lists import \
     --db "$DB2" "$L/us_csl/2022-05_full/consolidated.csv" > "$tmp/full-import.out" \
     2> "$tmp/full-import.err"
