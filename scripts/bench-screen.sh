@@ -1,8 +1,8 @@
 #!/bin/sh
 # The screen's benchmark (issue 5): a generated university of 50,000 people, 2,000
 # technologies and 200,000 access pairs (tests/bench/gen_university.py), screened against
-# every list and the control data that `make demo` imports, with JSON output; then the same
-# with the Excel workbook. Baseline in the same run: reading and validating the same records
+# every list and the control data that `make demo` imports (scripts/demo-lists.sh), with JSON
+# output; then the same with the Excel workbook. Baseline in the same run: reading and validating the same records
 # (`dexcheck records check`), the part of a screen no engine can skip.
 #   scripts/bench-screen.sh BUILD [PEOPLE TECHNOLOGIES PAIRS]
 set -eu
@@ -12,23 +12,8 @@ D="$B/bench/university-$P-$T-$N"
 [ -f "$D/assignments.csv" ] || python3 tests/bench/gen_university.py "$P" "$T" "$N" "$D"
 db="$B/bench/screen.db"
 if [ ! -f "$db" ]; then
-    L=../shared/data/lists
-    C=../shared/data/controls
-    "$B/dexcheck" lists import --db "$db" \
-        $L/us_ofac_sdn/2021-07_bench_full/sdn.csv $L/us_ofac_sdn/2021-07_bench_full/add.csv \
-        $L/us_ofac_sdn/2021-07_bench_full/alt.csv \
-        $L/us_ofac_sdn/2021-07_bench_full/sdn_comments.csv \
-        $L/us_ofac_consolidated_non_sdn/2025-12/cons_prim.csv \
-        $L/us_ofac_consolidated_non_sdn/2025-12/cons_add.csv \
-        $L/us_ofac_consolidated_non_sdn/2025-12/cons_alt.csv \
-        $L/us_ofac_consolidated_non_sdn/2025-12/cons_comments.csv \
-        $L/us_csl/2022-05_full/consolidated.csv $L/us_bis_dpl/2022-09_bench/dpl.txt \
-        $L/un_csl/2026-02/UN_consolidated.xml $L/meti_end_user_list/20250929_4.xlsx \
-        $L/au_dfat_consolidated/regulation8_consolidated.xlsx \
-        $L/jp_mof_economic_sanctions/shisantouketsu20260305.xlsx \
-        $C/us_ear/ccl.json $C/us_ear/country-chart.json $C/us_ear/country-groups.json \
-        $C/us_ear/license-exception-catalog.json $C/eu_dual_use/annex.json \
-        $C/jp/324CO0000000378_20260214_507CO0000000376.xml > /dev/null 2>&1
+    # shellcheck disable=SC2046
+    "$B/dexcheck" lists import --db "$db" $(scripts/demo-lists.sh) > /dev/null 2>&1
 fi
 echo "== screen: $P people, $T technologies, $N access pairs against every list"
 echo "   (issue: target <= 10 s on 2 cores); baseline: dexcheck records check of the same folder"

@@ -9,28 +9,14 @@
 #   scripts/demo.sh DEXCHECK
 set -u
 DX=$1
-L=../shared/data/lists
-C=../shared/data/controls
 echo "== dexcheck records check examples/university"
 "$DX" records check examples/university
 status=$?
 echo
 echo "== dexcheck lists import ... --db demo/dexcheck.db"
 mkdir -p demo
-"$DX" lists import --db demo/dexcheck.db \
-    $L/us_ofac_sdn/2021-07_bench_full/sdn.csv $L/us_ofac_sdn/2021-07_bench_full/add.csv \
-    $L/us_ofac_sdn/2021-07_bench_full/alt.csv $L/us_ofac_sdn/2021-07_bench_full/sdn_comments.csv \
-    $L/us_ofac_consolidated_non_sdn/2025-12/cons_prim.csv \
-    $L/us_ofac_consolidated_non_sdn/2025-12/cons_add.csv \
-    $L/us_ofac_consolidated_non_sdn/2025-12/cons_alt.csv \
-    $L/us_ofac_consolidated_non_sdn/2025-12/cons_comments.csv \
-    $L/us_csl/2022-05_full/consolidated.csv $L/us_bis_dpl/2022-09_bench/dpl.txt \
-    $L/un_csl/2026-02/UN_consolidated.xml $L/meti_end_user_list/20250929_4.xlsx \
-    $L/au_dfat_consolidated/regulation8_consolidated.xlsx \
-    $L/jp_mof_economic_sanctions/shisantouketsu20260305.xlsx \
-    $C/us_ear/ccl.json $C/us_ear/country-chart.json $C/us_ear/country-groups.json \
-    $C/us_ear/license-exception-catalog.json $C/eu_dual_use/annex.json \
-    $C/jp/324CO0000000378_20260214_507CO0000000376.xml 2> demo/import-warnings.txt
+# shellcheck disable=SC2046
+"$DX" lists import --db demo/dexcheck.db $(scripts/demo-lists.sh) 2> demo/import-warnings.txt
 [ $? -eq 0 ] || status=1
 echo "   (warnings and notes about the published files: demo/import-warnings.txt)"
 echo

@@ -20,9 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "alloc.h"
+#include "readfile.h"
 #include "arena.h"
 #include "csvread.h"
 #include "records_int.h"
@@ -172,46 +172,6 @@ dx_status dx_records_read_folder(dx_records *r, const char *folder, dx_diags *di
     return st;
 }
 
-static dx_status read_whole_file(const char *path, size_t max, unsigned char **out,
-                                 size_t *out_len, dx_diags *diags)
-{
-    FILE *f = fopen(path, "rb");
-    struct stat sb;
-    if (!f || fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        int err = f ? (S_ISDIR(sb.st_mode) ? EISDIR : errno) : errno;
-        if (f)
-            fclose(f);
-        dx_status st = dx_diags_add(diags, DX_SEV_ERROR, path, 0, 0, "records.unreadable", NULL,
-                                    "cannot read the file: %s", strerror(err));
-        return st != DX_OK ? st : DX_ERR_IO;
-    }
-    if ((unsigned long long)sb.st_size > max) {
-        fclose(f);
-        dx_status st = dx_diags_add(diags, DX_SEV_ERROR, path, 0, 0, "records.too-large", NULL,
-                                    "the file is %lld bytes; the limit is %zu",
-                                    (long long)sb.st_size, max);
-        return st != DX_OK ? st : DX_ERR_LIMIT;
-    }
-    size_t len = (size_t)sb.st_size;
-    unsigned char *bytes = dx_malloc(len + 1);
-    if (!bytes) {
-        fclose(f);
-        return DX_ERR_NOMEM;
-    }
-    size_t got = fread(bytes, 1, len, f);
-    int failed = ferror(f);
-    fclose(f);
-    if (failed || got != len) {
-        dx_free(bytes);
-        dx_status st = dx_diags_add(diags, DX_SEV_ERROR, path, 0, 0, "records.unreadable", NULL,
-                                    "cannot read the file: read %zu of %zu bytes", got, len);
-        return st != DX_OK ? st : DX_ERR_IO;
-    }
-    *out = bytes;
-    *out_len = len;
-    return DX_OK;
-}
-
 dx_status dx_records_read_file(dx_records *r, const char *path, dx_diags *diags)
 {
     const char *base = strrchr(path, '/');
@@ -224,7 +184,8 @@ dx_status dx_records_read_file(dx_records *r, const char *path, dx_diags *diags)
     }
     unsigned char *bytes = NULL;
     size_t len = 0;
-    dx_status st = read_whole_file(path, r->opt.max_file_bytes, &bytes, &len, diags);
+    dx_status st = dx_read_whole_file(path, r->opt.max_file_bytes, "records", "file", diags,
+                                      &bytes, &len);
     if (st != DX_OK)
         return st;
     st = dx_records_read_buffer(r, kind, path, bytes, len, diags);

@@ -27,13 +27,12 @@
  */
 #include "review_read.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "alloc.h"
+#include "readfile.h"
 #include "arena.h"
 #include "csvread.h"
 #include "dexcheck/encoding.h"
@@ -738,46 +737,6 @@ dx_status dx_review_read_bytes(const unsigned char *bytes, size_t len, const cha
     return st;
 }
 
-/* The whole file at `path` into *bytes (caller frees). DX_ERR_LIMIT, reported, when it is
- * larger than DX_REVIEW_MAX_FILE. */
-static dx_status read_file(const char *path, dx_diags *diags, unsigned char **bytes, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    struct stat sb;
-    if (!f || fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        int err = f ? (S_ISDIR(sb.st_mode) ? EISDIR : errno) : errno;
-        if (f)
-            fclose(f);
-        dx_status st = dx_diags_add(diags, DX_SEV_ERROR, path, 0, 0, "review.unreadable", NULL,
-                                    "cannot read the disposition file: %s", strerror(err));
-        return st != DX_OK ? st : DX_ERR_IO;
-    }
-    if ((unsigned long long)sb.st_size > DX_REVIEW_MAX_FILE) {
-        fclose(f);
-        dx_status st = dx_diags_add(diags, DX_SEV_ERROR, path, 0, 0, "review.too-large", NULL,
-                                    "the file is %lld bytes; the limit is %u",
-                                    (long long)sb.st_size, DX_REVIEW_MAX_FILE);
-        return st != DX_OK ? st : DX_ERR_LIMIT;
-    }
-    size_t want = (size_t)sb.st_size;
-    unsigned char *b = dx_malloc(want + 1);
-    size_t got = b ? fread(b, 1, want, f) : 0;
-    int failed = ferror(f);
-    fclose(f);
-    if (!b)
-        return DX_ERR_NOMEM;
-    if (failed || got != want) {
-        dx_free(b);
-        dx_status st = dx_diags_add(diags, DX_SEV_ERROR, path, 0, 0, "review.unreadable", NULL,
-                                    "cannot read the disposition file: read %zu of %zu bytes",
-                                    got, want);
-        return st != DX_OK ? st : DX_ERR_IO;
-    }
-    *bytes = b;
-    *len = got;
-    return DX_OK;
-}
-
 dx_status dx_review_read(const char *path, dx_diags *diags, dx_review **out)
 {
     if (out)
@@ -786,7 +745,8 @@ dx_status dx_review_read(const char *path, dx_diags *diags, dx_review **out)
         return DX_ERR_INVALID;
     unsigned char *bytes = NULL;
     size_t len = 0;
-    dx_status st = read_file(path, diags, &bytes, &len);
+    dx_status st = dx_read_whole_file(path, DX_REVIEW_MAX_FILE, "review", "disposition file",
+                                      diags, &bytes, &len);
     if (st == DX_OK)
         st = dx_review_read_bytes(bytes, len, path, diags, out);
     else if (st == DX_ERR_LIMIT && (st = review_new(out)) == DX_OK)
