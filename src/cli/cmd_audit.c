@@ -51,13 +51,29 @@ static int parse_args(int argc, char **argv, audit_args *a)
     return DX_EXIT_OK;
 }
 
-static int open_store(const char *db, dx_diags *diags, dx_store **store)
+/* The diagnostics and the store of one command; on failure both are freed, the problems
+ * printed, and the exit status returned. */
+static int open_store(const char *db, dx_diags **diags, dx_store **store)
 {
-    dx_status st = dx_store_open(db, diags, store);
+    *store = NULL;
+    if (dx_diags_new(diags) != DX_OK)
+        return DX_EXIT_INTERNAL;
+    dx_status st = dx_store_open(db, *diags, store);
     if (st == DX_OK)
         return DX_EXIT_OK;
-    dx_cli_print_diags(stderr, diags);
+    dx_cli_print_diags(stderr, *diags);
+    dx_diags_free(*diags);
     return dx_cli_exit_for_status(st, DX_EXIT_STORAGE);
+}
+
+/* The end of a command: a failure's diagnostics printed (SQLite's message), all freed. */
+static int close_store(int rc, dx_status st, dx_diags *diags, dx_store *store)
+{
+    if (st != DX_OK && st != DX_ERR_NOT_FOUND)
+        dx_cli_print_diags(stderr, diags);
+    dx_store_close(store);
+    dx_diags_free(diags);
+    return rc;
 }
 
 /* ---- runs ---- */
@@ -83,22 +99,17 @@ int dx_cli_runs(int argc, char **argv)
         return rc;
     if (a.n_rest)
         return usage_error("runs", "unexpected argument '%s'", a.rest[0]);
-    dx_diags *diags = NULL;
-    dx_store *store = NULL;
-    if (dx_diags_new(&diags) != DX_OK)
-        return DX_EXIT_INTERNAL;
-    rc = open_store(a.db, diags, &store);
+    dx_diags *diags;
+    dx_store *store;
+    if ((rc = open_store(a.db, &diags, &store)) != DX_EXIT_OK)
+        return rc;
     size_t n = 0;
-    if (rc == DX_EXIT_OK) {
-        dx_status st = dx_audit_runs(store, print_run, &n);
-        if (st != DX_OK)
-            rc = dx_cli_exit_for_status(st, DX_EXIT_STORAGE);
-        else if (n == 0)
-            printf("no run recorded in %s\n", a.db);
-    }
-    dx_store_close(store);
-    dx_diags_free(diags);
-    return rc;
+    dx_status st = dx_audit_runs(store, print_run, &n);
+    if (st != DX_OK)
+        rc = dx_cli_exit_for_status(st, DX_EXIT_STORAGE);
+    else if (n == 0)
+        printf("no run recorded in %s\n", a.db);
+    return close_store(rc, st, diags, store);
 }
 
 /* ---- history ---- */
@@ -143,26 +154,21 @@ int dx_cli_history(int argc, char **argv)
         return rc;
     if (a.n_rest != 1)
         return usage_error("history", "%s", "give one SUBJECT_ID");
-    dx_diags *diags = NULL;
-    dx_store *store = NULL;
-    if (dx_diags_new(&diags) != DX_OK)
-        return DX_EXIT_INTERNAL;
-    rc = open_store(a.db, diags, &store);
-    if (rc == DX_EXIT_OK) {
-        const char *last_run = NULL;
-        dx_status st = dx_audit_history(store, a.rest[0], print_item, &last_run);
-        free((void *)last_run);
-        if (st == DX_ERR_NOT_FOUND) {
-            fprintf(stderr, "dexcheck history: no run in %s has a result for '%s'\n", a.db,
-                    a.rest[0]);
-            rc = DX_EXIT_INPUT;
-        } else if (st != DX_OK) {
-            rc = dx_cli_exit_for_status(st, DX_EXIT_STORAGE);
-        }
+    dx_diags *diags;
+    dx_store *store;
+    if ((rc = open_store(a.db, &diags, &store)) != DX_EXIT_OK)
+        return rc;
+    const char *last_run = NULL;
+    dx_status st = dx_audit_history(store, a.rest[0], print_item, &last_run);
+    free((void *)last_run);
+    if (st == DX_ERR_NOT_FOUND) {
+        fprintf(stderr, "dexcheck history: no run in %s has a result for '%s'\n", a.db,
+                a.rest[0]);
+        rc = DX_EXIT_INPUT;
+    } else if (st != DX_OK) {
+        rc = dx_cli_exit_for_status(st, DX_EXIT_STORAGE);
     }
-    dx_store_close(store);
-    dx_diags_free(diags);
-    return rc;
+    return close_store(rc, st, diags, store);
 }
 
 /* ---- review import ---- */
@@ -175,31 +181,26 @@ int dx_cli_review(int argc, char **argv)
         return rc;
     if (a.n_rest != 2 || strcmp(a.rest[0], "import") != 0)
         return usage_error("review", "%s", "usage: dexcheck review import [--db FILE] FILE");
-    dx_diags *diags = NULL;
-    dx_store *store = NULL;
-    if (dx_diags_new(&diags) != DX_OK)
-        return DX_EXIT_INTERNAL;
-    rc = open_store(a.db, diags, &store);
-    if (rc == DX_EXIT_OK) {
-        dx_review_summary s;
-        dx_status st = dx_review_import(store, a.rest[1], diags, &s);
-        dx_cli_print_diags(stderr, diags);
-        if (st == DX_OK) {
-            printf("%s: %zu rows read, %zu not reviewed; %zu dispositions recorded "
-                   "(true_match %zu, false_positive %zu, escalated %zu, "
-                   "cleared_with_licence %zu), %zu unchanged\n",
-                   a.rest[1], s.rows_read, s.blank, s.imported,
-                   s.by_disposition[DX_DISP_TRUE_MATCH], s.by_disposition[DX_DISP_FALSE_POSITIVE],
-                   s.by_disposition[DX_DISP_ESCALATED],
-                   s.by_disposition[DX_DISP_CLEARED_WITH_LICENCE], s.unchanged);
-        } else if (st == DX_ERR_INPUT || st == DX_ERR_IO || st == DX_ERR_ENCODING) {
-            fprintf(stderr, "%s: nothing recorded\n", a.rest[1]);
-            rc = DX_EXIT_INPUT;
-        } else {
-            rc = dx_cli_exit_for_status(st, DX_EXIT_STORAGE);
-        }
+    dx_diags *diags;
+    dx_store *store;
+    if ((rc = open_store(a.db, &diags, &store)) != DX_EXIT_OK)
+        return rc;
+    dx_review_summary s;
+    dx_status st = dx_review_import(store, a.rest[1], diags, &s);
+    dx_cli_print_diags(stderr, diags); /* warnings too, before the outcome */
+    if (st == DX_OK) {
+        printf("%s: %zu rows read, %zu not reviewed; %zu dispositions recorded "
+               "(true_match %zu, false_positive %zu, escalated %zu, "
+               "cleared_with_licence %zu), %zu unchanged\n",
+               a.rest[1], s.rows_read, s.blank, s.imported,
+               s.by_disposition[DX_DISP_TRUE_MATCH], s.by_disposition[DX_DISP_FALSE_POSITIVE],
+               s.by_disposition[DX_DISP_ESCALATED],
+               s.by_disposition[DX_DISP_CLEARED_WITH_LICENCE], s.unchanged);
+    } else if (st == DX_ERR_INPUT || st == DX_ERR_IO || st == DX_ERR_ENCODING) {
+        fprintf(stderr, "%s: nothing recorded\n", a.rest[1]);
+        rc = DX_EXIT_INPUT;
+    } else {
+        rc = dx_cli_exit_for_status(st, DX_EXIT_STORAGE);
     }
-    dx_store_close(store);
-    dx_diags_free(diags);
-    return rc;
+    return close_store(rc, DX_OK, diags, store); /* printed above */
 }

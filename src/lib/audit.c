@@ -7,8 +7,8 @@
  * WAL makes the commit atomic. Inserts go through statements prepared once per run.
  *
  *   - subject: one row per (type, id, content hash). The content hash is the SHA-256 of the
- *     names screened for the subject (role, name, schema, countries, date of birth,
- *     identifiers, project, each length-prefixed). A subject whose current version has the
+ *     names screened for the subject as stored (subject.queries: role, name, schema,
+ *     countries, date of birth, identifiers, project). A subject whose current version has the
  *     same hash is recognised (its last_run moves on); other names make a new version, with its
  *     queries, which becomes the current one. The store keeps each version of what was
  *     screened; `rescreen` takes the current ones.
@@ -67,7 +67,7 @@ struct dx_audit {
 
 static dx_status db_fail(dx_audit *a)
 {
-    return sqlite3_errcode(a->db) == SQLITE_NOMEM ? DX_ERR_NOMEM : DX_ERR_IO;
+    return dx_store_fail(a->store, "recording the run");
 }
 
 static const char *now_text(char out[21])
@@ -262,19 +262,6 @@ dx_status dx_audit_list(dx_audit *a, const char *list_id, long long version_id)
     return st;
 }
 
-/* Appends `s` length-prefixed (so that no part runs into the next). */
-static void hash_part(dx_sha256 *h, const char *s)
-{
-    size_t len = s ? strlen(s) : 0;
-    unsigned char head[8]; /* the length + 1 (0: absent), little-endian */
-    uint64_t v = s ? (uint64_t)len + 1 : 0;
-    for (int i = 0; i < 8; i++)
-        head[i] = (unsigned char)(v >> (8 * i));
-    dx_sha256_update(h, head, sizeof head);
-    if (s)
-        dx_sha256_update(h, s, len);
-}
-
 static dx_status joined(dx_strbuf *b, const char *const *items, size_t n)
 {
     dx_strbuf_reset(b);
@@ -329,25 +316,13 @@ dx_status dx_audit_subject(dx_audit *a, const char *type, const char *id, const 
                            const dx_search_query *qs, const char *const *roles,
                            const char *const *project_ids, size_t n, int *changed)
 {
-    dx_sha256 h;
-    dx_sha256_init(&h);
-    for (size_t i = 0; i < n; i++) {
-        char schema[2] = {(char)('0' + (int)qs[i].schema), 0};
-        hash_part(&h, roles[i]);
-        hash_part(&h, qs[i].name);
-        hash_part(&h, schema);
-        for (size_t c = 0; c < qs[i].n_countries; c++)
-            hash_part(&h, qs[i].countries[c]);
-        hash_part(&h, "|");
-        hash_part(&h, qs[i].dob);
-        for (size_t c = 0; c < qs[i].n_identifiers; c++)
-            hash_part(&h, qs[i].identifiers[c]);
-        hash_part(&h, project_ids[i]);
-    }
-    unsigned char digest[32];
+    /* the content hash is that of the stored form (encode_queries: every field, each ended by
+     * a NUL byte, so no two subjects' names encode alike) */
+    dx_status st = encode_queries(a, qs, roles, project_ids, n);
+    if (st != DX_OK)
+        return st;
     char hex[65];
-    dx_sha256_final(&h, digest);
-    dx_sha256_to_hex(digest, hex);
+    dx_sha256_hex(a->buf.data ? a->buf.data : "", a->buf.len, hex);
 
     bind_text(a->find_subject, 1, type);
     bind_text(a->find_subject, 2, id);
@@ -365,19 +340,15 @@ dx_status dx_audit_subject(dx_audit *a, const char *type, const char *id, const 
         sqlite3_bind_int64(a->touch_subject, 2, key);
         return step_done(a, a->touch_subject);
     }
-    dx_status st = DX_OK;
     if (rc == SQLITE_DONE) { /* a new subject, or new names: a new version with its queries */
-        st = encode_queries(a, qs, roles, project_ids, n);
         const char *v[] = {type, id, name, hex};
-        for (int i = 0; st == DX_OK && i < 4; i++)
+        for (int i = 0; i < 4; i++)
             bind_text(a->ins_subject, i + 1, v[i]);
-        if (st == DX_OK) {
-            sqlite3_bind_blob(a->ins_subject, 5, a->buf.data ? a->buf.data : "", (int)a->buf.len,
-                              SQLITE_STATIC);
-            bind_text(a->ins_subject, 6, a->run_id);
-            bind_text(a->ins_subject, 7, a->run_id);
-            st = step_done(a, a->ins_subject);
-        }
+        sqlite3_bind_blob(a->ins_subject, 5, a->buf.data ? a->buf.data : "", (int)a->buf.len,
+                          SQLITE_STATIC);
+        bind_text(a->ins_subject, 6, a->run_id);
+        bind_text(a->ins_subject, 7, a->run_id);
+        st = step_done(a, a->ins_subject);
         key = sqlite3_last_insert_rowid(a->db);
     }
     if (st == DX_OK) { /* the others of the subject are no longer current */
@@ -482,7 +453,7 @@ void dx_audit_free(dx_audit *a)
 
 static dx_status store_fail(dx_store *s)
 {
-    return sqlite3_errcode(dx_store_db(s)) == SQLITE_NOMEM ? DX_ERR_NOMEM : DX_ERR_IO;
+    return dx_store_fail(s, "reading the audit trail");
 }
 
 dx_status dx_audit_runs(dx_store *store, dx_run_fn fn, void *ctx)

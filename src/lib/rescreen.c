@@ -51,17 +51,16 @@ static const char *pkeep(dx_rescreen_plan *p, const char *s)
     return s ? dx_arena_strndup(&p->arena, s, strlen(s)) : NULL;
 }
 
-/* "list\x1fentry" in the plan's arena. */
+/* The key of a removed entry, "list\x1fentry", in the plan's scratch buffer. */
 static const char *entry_key(dx_rescreen_plan *p, const char *list_id, const char *entry_id)
 {
-    size_t a = strlen(list_id), b = strlen(entry_id);
-    char *k = dx_arena_alloc(&p->arena, a + b + 2);
-    if (!k)
-        return NULL;
-    memcpy(k, list_id, a);
-    k[a] = '\x1f';
-    memcpy(k + a + 1, entry_id, b + 1);
-    return k;
+    dx_strbuf_reset(&p->scratch);
+    dx_status st = dx_strbuf_puts(&p->scratch, list_id);
+    if (st == DX_OK)
+        st = dx_strbuf_putc(&p->scratch, '\x1f');
+    if (st == DX_OK)
+        st = dx_strbuf_puts(&p->scratch, entry_id);
+    return st == DX_OK ? p->scratch.data : NULL;
 }
 
 static dx_status add_last(void *ctx, const char *list_id, long long version_id)
@@ -99,11 +98,11 @@ static dx_status on_change(void *ctx, dx_change change, const char *entry_id,
 {
     diff_ctx *d = ctx;
     dx_rescreen_plan *p = d->p;
-    const char *key = entry_key(p, d->list_id, entry_id);
-    if (!key)
-        return DX_ERR_NOMEM;
-    int inserted;
     if (change == DX_CHANGE_REMOVED) {
+        const char *key = pkeep(p, entry_key(p, d->list_id, entry_id));
+        if (!key)
+            return DX_ERR_NOMEM;
+        int inserted;
         p->removed_count++;
         return dx_strmap_put(&p->removed, key, 0, &inserted, NULL);
     }
@@ -195,10 +194,11 @@ static void *read_queries(void *arg)
 static dx_status keep_removed_hit(void *ctx, const dx_stored_hit *h)
 {
     dx_rescreen_plan *p = ctx;
-    char buf[512];
+    const char *key = entry_key(p, h->list, h->entry_id);
     size_t v;
-    snprintf(buf, sizeof buf, "%s\x1f%s", h->list, h->entry_id);
-    if (!dx_strmap_get(&p->removed, buf, &v) || dx_strmap_get(&p->delisted_ids, h->finding_id, &v))
+    if (!key)
+        return DX_ERR_NOMEM;
+    if (!dx_strmap_get(&p->removed, key, &v) || dx_strmap_get(&p->delisted_ids, h->finding_id, &v))
         return DX_OK;
     if (dx_grow_array((void **)&p->delisted, &p->cap_delisted, p->n_delisted + 1,
                       sizeof *p->delisted))
@@ -236,7 +236,7 @@ dx_status dx_rescreen_plan_new(dx_store *store, dx_diags *diags, dx_rescreen_pla
         return DX_ERR_NOMEM;
     *p = (dx_rescreen_plan){.store = store, .arena = DX_ARENA_INIT, .removed = DX_STRMAP_INIT,
                             .delisted_ids = DX_STRMAP_INIT, .query_arena = DX_ARENA_INIT,
-                            .query_arena2 = DX_ARENA_INIT};
+                            .query_arena2 = DX_ARENA_INIT, .scratch = DX_STRBUF_INIT};
     plan_build b = {p, NULL, 0, 0, NULL, 0, 0};
     int found = 0;
     dx_status st = dx_audit_last_lists(store, p->last_run, add_last, &b, &found);
@@ -318,6 +318,7 @@ void dx_rescreen_plan_free(dx_rescreen_plan *p)
     dx_index_free(p->index);
     dx_strmap_free(&p->removed);
     dx_strmap_free(&p->delisted_ids);
+    dx_strbuf_free(&p->scratch);
     dx_free(p->newest);
     dx_free(p->parts);
     dx_free(p->queries);

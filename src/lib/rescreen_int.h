@@ -8,6 +8,7 @@
 #include "dexcheck/store.h"
 #include "arena.h"
 #include "audit_int.h"
+#include "strbuf.h"
 #include "strmap.h"
 
 typedef struct dx_rescreen_plan {
@@ -28,6 +29,7 @@ typedef struct dx_rescreen_plan {
                                  * or all of a list the last run did not use */
     size_t n_parts, cap_parts;
     dx_strmap removed;          /* "list\x1fentry" of the removed entries */
+    dx_strbuf scratch;          /* keys being looked up */
     dx_arena arena;
 } dx_rescreen_plan;
 

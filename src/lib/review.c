@@ -28,9 +28,9 @@
 #include "store_int.h"
 #include "strmap.h"
 
-static dx_status db_fail(sqlite3 *db)
+static dx_status db_fail(dx_store *store)
 {
-    return sqlite3_errcode(db) == SQLITE_NOMEM ? DX_ERR_NOMEM : DX_ERR_IO;
+    return dx_store_fail(store, "recording the dispositions");
 }
 
 static int same_text(const char *a, const char *b)
@@ -62,9 +62,10 @@ static const char *row_source(const char *path, const dx_review_row *row, char *
  * the latest run that has the finding) and whether the finding is a list hit, into hashes[] /
  * is_hit[]. Results are not indexed by finding id (audit.c), so the ids go into a temporary
  * table and the results are read in one pass. */
-static dx_status check_known(sqlite3 *db, const char *path, const dx_review *rv, dx_diags *diags,
-                             char (*hashes)[65], unsigned char *is_hit, int *bad)
+static dx_status check_known(dx_store *store, const char *path, const dx_review *rv,
+                             dx_diags *diags, char (*hashes)[65], unsigned char *is_hit, int *bad)
 {
+    sqlite3 *db = dx_store_db(store);
     size_t n = dx_review_count(rv);
     dx_strmap ix = DX_STRMAP_INIT;
     unsigned char *known = dx_calloc(n + 1, 1);
@@ -76,14 +77,14 @@ static dx_status check_known(sqlite3 *db, const char *path, const dx_review *rv,
                           "DELETE FROM temp.dx_review_ids;", NULL, NULL, NULL) != SQLITE_OK ||
          sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO temp.dx_review_ids VALUES(?)", -1, &ins,
                             NULL) != SQLITE_OK))
-        st = db_fail(db);
+        st = db_fail(store);
     for (size_t i = 0; st == DX_OK && i < n; i++) {
         const dx_review_row *row = dx_review_row_at(rv, i);
         int inserted;
         st = dx_strmap_put(&ix, row->finding_id, i, &inserted, NULL);
         sqlite3_bind_text(ins, 1, row->finding_id, -1, SQLITE_STATIC);
         if (st == DX_OK && sqlite3_step(ins) != SQLITE_DONE)
-            st = db_fail(db);
+            st = db_fail(store);
         sqlite3_reset(ins);
     }
     if (st == DX_OK &&
@@ -91,7 +92,7 @@ static dx_status check_known(sqlite3 *db, const char *path, const dx_review *rv,
                                " FROM result"
                                " WHERE finding_id IN (SELECT id FROM temp.dx_review_ids)",
                            -1, &q, NULL) != SQLITE_OK)
-        st = db_fail(db);
+        st = db_fail(store);
     int rc = SQLITE_DONE;
     while (st == DX_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         size_t i;
@@ -105,7 +106,7 @@ static dx_status check_known(sqlite3 *db, const char *path, const dx_review *rv,
         is_hit[i] = (unsigned char)sqlite3_column_int(q, 3);
     }
     if (st == DX_OK && rc != SQLITE_DONE)
-        st = db_fail(db);
+        st = db_fail(store);
     for (size_t i = 0; st == DX_OK && i < n; i++) {
         const dx_review_row *row = dx_review_row_at(rv, i);
         char where[512];
@@ -147,16 +148,17 @@ static int unchanged(sqlite3_stmt *latest, const dx_review_row *row)
     return same;
 }
 
-static dx_status record(sqlite3 *db, const char *path, const dx_review *rv, char (*hashes)[65],
-                        dx_review_summary *sum)
+static dx_status record(dx_store *store, const char *path, const dx_review *rv,
+                        char (*hashes)[65], dx_review_summary *sum)
 {
+    sqlite3 *db = dx_store_db(store);
     sqlite3_stmt *ins = NULL, *latest = NULL;
     char now[21];
     time_t t = time(NULL);
     struct tm tm;
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return db_fail(db);
+        return db_fail(store);
     dx_status st = DX_OK;
     if (sqlite3_prepare_v2(db, "INSERT INTO disposition(finding_id, disposition, reviewer,"
                                " review_date, license_id, note, entry_hash, imported_at,"
@@ -166,7 +168,7 @@ static dx_status record(sqlite3 *db, const char *path, const dx_review *rv, char
                                " FROM disposition WHERE finding_id = ?"
                                " ORDER BY disposition_id DESC LIMIT 1",
                            -1, &latest, NULL) != SQLITE_OK)
-        st = db_fail(db);
+        st = db_fail(store);
     for (size_t i = 0; st == DX_OK && i < dx_review_count(rv); i++) {
         const dx_review_row *row = dx_review_row_at(rv, i);
         if (unchanged(latest, row)) {
@@ -185,7 +187,7 @@ static dx_status record(sqlite3 *db, const char *path, const dx_review *rv, char
         bind_text(ins, 9, row_source(path, row, where, sizeof where));
         sqlite3_bind_int64(ins, 10, (sqlite3_int64)row->line);
         if (sqlite3_step(ins) != SQLITE_DONE)
-            st = db_fail(db);
+            st = db_fail(store);
         sqlite3_reset(ins);
         sqlite3_clear_bindings(ins);
         if (st == DX_OK) {
@@ -198,7 +200,7 @@ static dx_status record(sqlite3 *db, const char *path, const dx_review *rv, char
     sqlite3_finalize(ins);
     sqlite3_finalize(latest);
     if (st == DX_OK && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        st = db_fail(db);
+        st = db_fail(store);
     if (st != DX_OK) {
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
         sum->imported = sum->unchanged = 0;
@@ -223,14 +225,13 @@ dx_status dx_review_import(dx_store *store, const char *path, dx_diags *diags,
     size_t n = dx_review_count(rv);
     char (*hashes)[65] = dx_calloc(n + 1, sizeof *hashes);
     unsigned char *is_hit = dx_calloc(n + 1, 1);
-    sqlite3 *db = dx_store_db(store);
     st = hashes && is_hit ? DX_OK : DX_ERR_NOMEM;
     if (st == DX_OK)
-        st = check_known(db, path, rv, diags, hashes, is_hit, &bad);
+        st = check_known(store, path, rv, diags, hashes, is_hit, &bad);
     if (st == DX_OK && bad)
         st = DX_ERR_INPUT;
     if (st == DX_OK)
-        st = record(db, path, rv, hashes, sum);
+        st = record(store, path, rv, hashes, sum);
     dx_free(hashes);
     dx_free(is_hit);
     dx_review_free(rv);

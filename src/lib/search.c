@@ -62,7 +62,6 @@
 #include "dexcheck/index.h"
 
 #include <pthread.h>
-#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -584,22 +583,10 @@ typedef struct searcher {
     uint32_t epoch;
     uint32_t *touched;  /* entries scored in this search */
     size_t n_touched;
-    /* Names (with their schema) that had no candidate in this index at `empty_threshold`:
-     * another query with the same name, whatever its date of birth or countries, has no hit
-     * either (evidence only moves the scores of candidates), so it is answered without being
-     * normalised again. Batches repeat names; a rescreen's small index leaves most names
-     * without a candidate. Emptied when it reaches EMPTY_MAX names. */
-    dx_strmap empty;
-    dx_arena empty_arena;
-    double empty_threshold;
 } searcher;
-
-#define EMPTY_MAX 200000
 
 static void searcher_free(searcher *s)
 {
-    dx_strmap_free(&s->empty);
-    dx_arena_free(&s->empty_arena);
     dx_name_cands_free(s->cands);
     dx_free(s->best);
     dx_free(s->best_var);
@@ -610,7 +597,7 @@ static void searcher_free(searcher *s)
 
 static dx_status searcher_init(searcher *s, const dx_index *ix)
 {
-    *s = (searcher){.ix = ix, .empty = DX_STRMAP_INIT, .empty_arena = DX_ARENA_INIT};
+    *s = (searcher){.ix = ix};
     size_t n = ix->n_entries + 1;
     s->best = dx_malloc(n * sizeof(float));
     s->best_var = dx_malloc(n * sizeof(uint32_t));
@@ -1025,33 +1012,6 @@ static dx_status search_with(searcher *s, const dx_search_query *q, const dx_sea
     if (strlen(q->name) > DX_NAME_MAX_BYTES)
         return DX_ERR_LIMIT;
     double threshold = o->threshold >= 0.0 ? o->threshold : dx_search_default_threshold(o->algorithm);
-    /* the shortcut of searcher.empty: only where nothing but candidates can make a hit */
-    int memo = !o->exhaustive && q->n_identifiers == 0;
-    char *key = NULL;
-    if (memo) {
-        dx_dob dob;
-        if (q->dob && !dx_dob_parse_query(q->dob, &dob))
-            return DX_ERR_INPUT;
-        if (s->empty_threshold != threshold || s->empty.len >= EMPTY_MAX) {
-            dx_strmap_free(&s->empty);
-            s->empty = (dx_strmap)DX_STRMAP_INIT;
-            dx_arena_reset(&s->empty_arena);
-            s->empty_threshold = threshold;
-        }
-        size_t len = strlen(q->name), v;
-        key = dx_arena_alloc(&s->empty_arena, len + 2);
-        if (!key)
-            return DX_ERR_NOMEM;
-        key[0] = (char)('0' + (int)q->schema);
-        memcpy(key + 1, q->name, len + 1);
-        if (dx_strmap_get(&s->empty, key, &v)) {
-            dx_search_result *r = dx_calloc(1, sizeof(*r));
-            if (!r)
-                return DX_ERR_NOMEM;
-            *out = r;
-            return DX_OK;
-        }
-    }
     query_forms f = {.arena = DX_ARENA_INIT};
     dx_search_result *r = dx_calloc(1, sizeof(*r));
     scored *list = NULL;
@@ -1061,12 +1021,7 @@ static dx_status search_with(searcher *s, const dx_search_query *q, const dx_sea
         new_epoch(s);
         r->scored = score_names(s, &f, q, o, threshold, &r->exhaustive);
         identifier_hits(s, q);
-        if (memo && !r->exhaustive && s->n_touched == 0) { /* nothing within reach */
-            int inserted;
-            st = dx_strmap_put(&s->empty, key, 1, &inserted, NULL);
-        }
-        if (st == DX_OK)
-            st = rank(s, &f, q, threshold, &list, &n);
+        st = rank(s, &f, q, threshold, &list, &n);
     }
     if (st == DX_OK)
         st = make_hits(s, &f, q, o, list, n, r);

@@ -194,6 +194,11 @@ static dx_status migrate(dx_store *s)
     return DX_OK;
 }
 
+dx_status dx_store_fail(dx_store *s, const char *what)
+{
+    return db_error(s, what);
+}
+
 sqlite3 *dx_store_db(dx_store *s)
 {
     return s->db;

@@ -35,6 +35,10 @@ struct sqlite3;
 struct sqlite3 *dx_store_db(dx_store *s);
 const char *dx_store_path(const dx_store *s);
 
+/* After a failed SQLite call on the store's connection: a diagnostic "<what>: <SQLite's
+ * message>" on the store's path, and DX_ERR_NOMEM or DX_ERR_IO. */
+dx_status dx_store_fail(dx_store *s, const char *what);
+
 /* The counts of an already stored version. */
 dx_status dx_store_version_counts(dx_store *s, long long version_id, size_t *entries,
                                   size_t *names, char publication_date[11]);
